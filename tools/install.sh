@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# Idempotent set-up of mmxtkd and the OpenMMLab stack it builds on.
+#
+#   bash tools/install.sh                  # into ./.venv (created when missing)
+#   bash tools/install.sh --venv DIR       # into another virtual environment
+#   bash tools/install.sh --current-env    # into the active conda env / venv
+#
+# mmcv 2.1.0 has no wheels on PyPI for current torch, so its compiled ops are
+# built from the sdist once per (mmcv, torch, python, CUDA, arch) and the wheel is
+# cached in ${MMXTKD_CACHE:-~/.cache/mmxtkd}; later runs install it in seconds.
+# A CPU build takes about 11 minutes on 2 cores; a CUDA build much longer.
+#
+# Environment: MAX_JOBS (parallel compile jobs, default: all cores),
+# MMXTKD_FORCE_CUDA=1 (build CUDA ops without a visible GPU, e.g. on a login
+# node; needs nvcc), TORCH_CUDA_ARCH_LIST (default: the visible GPU's arch).
+set -euo pipefail
+
+MMCV_VERSION=2.1.0
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CACHE="${MMXTKD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mmxtkd}"
+VENV="$ROOT/.venv"
+MODE=venv
+START=$(date +%s)
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --venv) VENV="$(realpath -m "$2")"; shift 2 ;;
+    --current-env) MODE=current; shift ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    *) echo "install.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+step() { printf '\n[mmxtkd install +%4ss] %s\n' "$(( $(date +%s) - START ))" "$*"; }
+die() { printf '\n[mmxtkd install] ERROR: %s\n' "$*" >&2; exit 1; }
+
+if [ "$MODE" = venv ]; then
+  if [ ! -x "$VENV/bin/python" ]; then
+    step "creating virtual environment $VENV"
+    "${PYTHON:-python3}" -m venv "$VENV" || die "could not create $VENV (install python3-venv?)"
+  fi
+  PY="$VENV/bin/python"
+else
+  PY="$(command -v python || command -v python3)" || die "no python on PATH"
+fi
+export PATH="$(dirname "$PY"):$PATH"
+PIP=("$PY" -m pip)
+
+# Everything that decides what gets installed; a matching stamp means nothing to do.
+FINGERPRINT=$(cat "$ROOT"/requirements/*.txt "$ROOT/tools/install.sh" "$ROOT/setup.py" | sha256sum | cut -c1-16)
+STAMP="$("$PY" -c 'import sys; print(sys.prefix)')/.mmxtkd-install-$FINGERPRINT"
+if [ -f "$STAMP" ] && "$PY" -c 'import mmcv._ext, mmxtkd' 2>/dev/null; then
+  step "environment $("$PY" -c 'import sys; print(sys.prefix)') is up to date"
+  exit 0
+fi
+
+step "python: $PY ($("$PY" --version 2>&1))"
+"${PIP[@]}" install --upgrade pip -r "$ROOT/requirements/build.txt"
+
+if "$PY" -c 'import torch, torchvision' 2>/dev/null; then
+  step "keeping the installed torch $("$PY" -c 'import torch; print(torch.__version__)')"
+else
+  step "installing torch + torchvision (requirements/torch.txt; a CUDA build is several GB)"
+  "${PIP[@]}" install -r "$ROOT/requirements/torch.txt"
+fi
+
+# ---------------------------------------------------------------- mmcv ops ----
+read -r TORCH_VER TORCH_CUDA PY_TAG HAS_GPU GPU_ARCH < <("$PY" - <<'EOF'
+import sys, torch
+gpu = torch.cuda.is_available()
+arch = '%d.%d' % torch.cuda.get_device_capability() if gpu else '-'
+print(torch.__version__.split('+')[0], torch.version.cuda or '-',
+      'cp%d%d' % sys.version_info[:2], int(gpu), arch)
+EOF
+)
+if [ "$TORCH_CUDA" != - ] && { [ "$HAS_GPU" = 1 ] || [ "${MMXTKD_FORCE_CUDA:-0}" = 1 ]; }; then
+  command -v nvcc >/dev/null || [ -x "${CUDA_HOME:-/usr/local/cuda}/bin/nvcc" ] \
+    || die "a CUDA torch and a GPU are present but nvcc is not: install the CUDA toolkit matching torch (CUDA $TORCH_CUDA) and set CUDA_HOME, or build CPU-only ops on a machine without a GPU"
+  export FORCE_CUDA=1
+  if [ -z "${TORCH_CUDA_ARCH_LIST:-}" ]; then
+    [ "$GPU_ARCH" != - ] || die "MMXTKD_FORCE_CUDA=1 without a visible GPU: set TORCH_CUDA_ARCH_LIST (e.g. '8.0;9.0')"
+    export TORCH_CUDA_ARCH_LIST="$GPU_ARCH"
+  fi
+  VARIANT="cu${TORCH_CUDA//./}-sm${TORCH_CUDA_ARCH_LIST//[^0-9]/_}"
+else
+  VARIANT=cpu
+fi
+MMCV_KEY="mmcv-$MMCV_VERSION-torch$TORCH_VER-$PY_TAG-$VARIANT-$(uname -m)"
+MMCV_CACHE="$CACHE/$MMCV_KEY"
+
+installed_mmcv_ok() {
+  "$PY" - "$MMCV_VERSION" <<'EOF' 2>/dev/null
+import sys, importlib.metadata as md
+assert md.version('mmcv') == sys.argv[1]
+import mmcv._ext  # the compiled ops
+EOF
+}
+
+build_mmcv() {
+  local src log
+  src="$(mktemp -d)"
+  log="$CACHE/$MMCV_KEY.build.log"
+  mkdir -p "$CACHE"
+  step "building mmcv $MMCV_VERSION with compiled ops ($VARIANT) - once per machine; about 11 min on 2 CPU cores"
+  echo "    full log: $log"
+  "${PIP[@]}" download --no-deps --no-binary :all: --no-build-isolation "mmcv==$MMCV_VERSION" -d "$src" -q
+  tar xzf "$src/mmcv-$MMCV_VERSION.tar.gz" -C "$src"
+  # torch >= 2.14 headers require C++20, older ones C++17; mmcv hard-codes 14/17.
+  local std=17
+  "$PY" -c "import torch,sys; sys.exit(tuple(map(int, '$TORCH_VER'.split('.')[:2])) < (2, 14))" && std=20
+  sed -i "s/-std=c++1[47]/-std=c++$std/g" "$src/mmcv-$MMCV_VERSION/setup.py"
+  (
+    cd "$src/mmcv-$MMCV_VERSION"
+    export MMCV_WITH_OPS=1 MAX_JOBS="${MAX_JOBS:-$(nproc)}"
+    "${PIP[@]}" wheel -v --no-deps --no-build-isolation . -w "$src/dist" 2>&1 | tee "$log" \
+      | awk -v t0="$(date +%s)" '
+          /^\[[0-9]+\/[0-9]+\]/ {
+            n = split($0, w, " "); f = "";
+            for (i = 1; i < n; i++) if (w[i] == "-c") f = w[i + 1];
+            sub(/.*\//, "", f);
+            printf "    %s %-40s %4ds\n", $1, f, systime() - t0; fflush() }
+          /error:|Error|Skip building/ { print "    " $0; fflush() }'
+  ) || die "mmcv build failed; see $log"
+  mkdir -p "$MMCV_CACHE"
+  mv "$src"/dist/mmcv-*.whl "$MMCV_CACHE/"
+  rm -rf "$src"
+}
+
+if installed_mmcv_ok; then
+  step "mmcv $MMCV_VERSION with compiled ops is already installed"
+else
+  if ! ls "$MMCV_CACHE"/mmcv-*.whl >/dev/null 2>&1; then
+    build_mmcv
+  else
+    step "using the cached mmcv wheel in $MMCV_CACHE"
+  fi
+  "${PIP[@]}" install --no-deps --force-reinstall "$MMCV_CACHE"/mmcv-*.whl
+  installed_mmcv_ok || die "mmcv is installed but 'import mmcv._ext' fails: the compiled ops are missing. Remove $MMCV_CACHE and run again; the build log is $CACHE/$MMCV_KEY.build.log"
+fi
+
+# --------------------------------------------------------------- the rest ----
+step "installing run-time dependencies (requirements/runtime.txt)"
+"${PIP[@]}" install -r "$ROOT/requirements/runtime.txt" -r "$ROOT/requirements/tests.txt"
+step "installing OpenMMLab packages without their declared dependencies (requirements/openmmlab.txt)"
+"${PIP[@]}" install --no-deps -r "$ROOT/requirements/openmmlab.txt"
+step "installing mmxtkd (editable)"
+"${PIP[@]}" install --no-deps --no-build-isolation -e "$ROOT"
+
+step "checking the environment"
+"$PY" - <<'EOF' || die "the environment is incomplete (see the error above)"
+import mmcv._ext, mmcv.ops  # noqa: F401
+import mmseg.models, mmdet.models, mmpretrain.models  # noqa: F401
+import mmagic.utils  # noqa: F401
+import mmxtkd
+print('    mmxtkd', mmxtkd.__version__, 'with the OpenMMLab stack: OK')
+EOF
+touch "$STAMP"
+step "done"
