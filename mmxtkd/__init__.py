@@ -1,4 +1,14 @@
-"""Cross-task knowledge distillation with an inverted projector."""
+"""Cross-task knowledge distillation with an inverted projector.
+
+Importing the package (directly or through a config's ``custom_imports``)
+allow-lists the types of mmengine's own Runner checkpoints for torch's
+``weights_only`` loading, so ``--resume`` and ``load_from`` work on torch >= 2.6
+without turning safe loading off (see :mod:`mmxtkd.utils.checkpoint`). It
+sets no default scope and registers nothing outside mmxtkd's registries.
+"""
+from .utils.checkpoint import allow_mmengine_checkpoint_types
 from .version import __version__
+
+allow_mmengine_checkpoint_types()
 
 __all__ = ['__version__']

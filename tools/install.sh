@@ -114,18 +114,23 @@ build_mmcv() {
     export MMCV_WITH_OPS=1 MAX_JOBS="${MAX_JOBS:-$(nproc)}"
     "${PIP[@]}" wheel -v --no-deps --no-build-isolation . -w "$src/dist" 2>&1 | tee "$log" \
       | awk -v t0="$(date +%s)" '
-          /^\[[0-9]+\/[0-9]+\]/ {
+          /^ *\[[0-9]+\/[0-9]+\]/ {
             n = split($0, w, " "); f = "";
-            for (i = 1; i < n; i++) if (w[i] == "-c") f = w[i + 1];
+            for (i = 1; i < n; i++) if (w[i] == "-c" && w[i + 1] !~ /^-/) f = w[i + 1];
             sub(/.*\//, "", f);
             printf "    %s %-40s %4ds\n", $1, f, systime() - t0; fflush() }
-          /error:|Error|Skip building/ { print "    " $0; fflush() }'
+          / error: |Skip building ext ops/ { print "    " $0; fflush() }'
   ) || die "mmcv build failed; see $log"
   mkdir -p "$MMCV_CACHE"
   mv "$src"/dist/mmcv-*.whl "$MMCV_CACHE/"
   rm -rf "$src"
 }
 
+# --------------------------------------------------------------- the rest ----
+step "installing run-time dependencies (requirements/runtime.txt)"
+"${PIP[@]}" install -r "$ROOT/requirements/runtime.txt" -r "$ROOT/requirements/tests.txt"
+step "installing OpenMMLab packages without their declared dependencies (requirements/openmmlab.txt)"
+"${PIP[@]}" install --no-deps -r "$ROOT/requirements/openmmlab.txt"
 if installed_mmcv_ok; then
   step "mmcv $MMCV_VERSION with compiled ops is already installed"
 else
@@ -135,14 +140,9 @@ else
     step "using the cached mmcv wheel in $MMCV_CACHE"
   fi
   "${PIP[@]}" install --no-deps --force-reinstall "$MMCV_CACHE"/mmcv-*.whl
-  installed_mmcv_ok || die "mmcv is installed but 'import mmcv._ext' fails: the compiled ops are missing. Remove $MMCV_CACHE and run again; the build log is $CACHE/$MMCV_KEY.build.log"
+  installed_mmcv_ok || { "$PY" -c 'import mmcv._ext'; die "mmcv is installed but 'import mmcv._ext' fails: the compiled ops are missing. Remove $MMCV_CACHE and run again; the build log is $CACHE/$MMCV_KEY.build.log"; }
 fi
 
-# --------------------------------------------------------------- the rest ----
-step "installing run-time dependencies (requirements/runtime.txt)"
-"${PIP[@]}" install -r "$ROOT/requirements/runtime.txt" -r "$ROOT/requirements/tests.txt"
-step "installing OpenMMLab packages without their declared dependencies (requirements/openmmlab.txt)"
-"${PIP[@]}" install --no-deps -r "$ROOT/requirements/openmmlab.txt"
 step "installing mmxtkd (editable)"
 "${PIP[@]}" install --no-deps --no-build-isolation -e "$ROOT"
 

@@ -1,0 +1,1 @@
+"""Data sets and transforms (depth: see the depth issue)."""

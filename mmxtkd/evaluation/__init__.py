@@ -1,0 +1,1 @@
+"""Metrics where the OpenMMLab ones are not enough."""
