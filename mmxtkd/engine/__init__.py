@@ -1,0 +1,3 @@
+from .hooks import SpectralRankHook
+
+__all__ = ['SpectralRankHook']

@@ -1,0 +1,142 @@
+"""Task-agnostic cross-task distillation around any OpenMMLab student model."""
+from typing import Dict, List, Optional
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from mmengine.model import BaseModel
+from mmengine.registry import MODELS as ROOT_MODELS
+
+from mmxtkd.registry import MODELS
+from mmxtkd.utils import build_in_own_scope
+
+
+class FeatureDistillation(nn.Module):
+    """Teacher + projector + losses for one student feature map.
+
+    Turns a student map ``z_s`` (B, C_s, H, W) and the input images into a
+    dict of ``loss_distill_<name>`` terms. The teacher map is resized
+    (bilinear) to the student's spatial size, then the projector, if any, is
+    applied on the side its :attr:`direction` names: inverted
+    (``teacher_to_student``) compares ``z_s`` with ``P(z_t)``, traditional
+    compares ``P(z_s)`` with ``z_t``. Without a teacher the losses see
+    ``(z_s, None)`` (teacher-free, e.g. ``SpectralRegLoss``).
+
+    The GAN integrations reuse this module as it is.
+    """
+
+    def __init__(self, losses: Dict[str, dict], teacher: Optional[dict] = None,
+                 projector: Optional[dict] = None) -> None:
+        super().__init__()
+        if not losses:
+            raise ValueError('distillation needs at least one loss')
+        self.teacher = MODELS.build(teacher) if teacher is not None else None
+        self.projector = (build_in_own_scope(MODELS, projector)
+                          if projector is not None else None)
+        if self.projector is not None and self.teacher is None:
+            raise ValueError('a projector needs a teacher to project to/from')
+        self.losses = nn.ModuleDict(
+            {name: build_in_own_scope(MODELS, cfg) for name, cfg in losses.items()})
+
+    def forward(self, inputs: torch.Tensor,
+                student_feat: torch.Tensor) -> Dict[str, torch.Tensor]:
+        if self.teacher is None:
+            pred, target = student_feat, None
+        else:
+            teacher_feat = self.teacher(inputs)
+            if teacher_feat.shape[-2:] != student_feat.shape[-2:]:
+                teacher_feat = F.interpolate(
+                    teacher_feat, size=student_feat.shape[-2:],
+                    mode='bilinear', align_corners=False)
+            pred, target = student_feat, teacher_feat
+            if self.projector is None:
+                pass
+            elif self.projector.direction == 'teacher_to_student':
+                target = self.projector(teacher_feat)
+            else:
+                pred = self.projector(student_feat)
+        return {f'loss_distill_{name}': loss(pred, target)
+                for name, loss in self.losses.items()}
+
+
+@MODELS.register_module()
+class CrossTaskDistiller(BaseModel):
+    """Adds cross-task distillation terms to any student's loss dict.
+
+    Args:
+        student: config of the student model, any scope
+            (``type='mmseg.DepthEstimator'``, ``'mmpretrain.ImageClassifier'``).
+            Its data preprocessor is the distiller's.
+        distill_losses: ``{name: loss config}``; each gives
+            ``loss_distill_<name>``.
+        teacher: a :class:`FrozenTeacher` config, or None (teacher-free).
+        projector: an Inverted/Traditional projector or ProjectorEnsemble
+            config, or None.
+        student_feature: dotted name of the student submodule whose output is
+            ``Z_s`` ("right after the encoder"), captured with a forward hook
+            while the student computes its own loss, so nothing runs twice.
+        student_feature_index: which output when it returns several.
+
+    ``loss`` returns the student's losses plus the distillation terms;
+    ``predict`` and ``tensor`` modes are the student's own.
+    """
+
+    def __init__(self,
+                 student: dict,
+                 distill_losses: Dict[str, dict],
+                 teacher: Optional[dict] = None,
+                 projector: Optional[dict] = None,
+                 student_feature: str = 'backbone',
+                 student_feature_index: int = -1,
+                 init_cfg=None) -> None:
+        super().__init__(init_cfg=init_cfg)
+        self.student = build_in_own_scope(ROOT_MODELS, student)
+        self.data_preprocessor = self.student.data_preprocessor
+        self.distill = FeatureDistillation(distill_losses, teacher, projector)
+        try:
+            hooked = self.student.get_submodule(student_feature)
+        except AttributeError as e:
+            raise ValueError(f'the student {type(self.student).__name__} has '
+                             f'no submodule {student_feature!r}') from e
+        self.student_feature_index = student_feature_index
+        self._captured: Optional[List[torch.Tensor]] = None
+        hooked.register_forward_hook(self._capture)
+
+    def _capture(self, module: nn.Module, args, output) -> None:
+        if self._captured is not None:
+            if isinstance(output, (list, tuple)):
+                output = output[self.student_feature_index]
+            self._captured.append(output)
+
+    def forward(self, inputs: torch.Tensor, data_samples=None,
+                mode: str = 'tensor'):
+        if mode == 'loss':
+            return self.loss(inputs, data_samples)
+        return self.student(inputs, data_samples, mode=mode)
+
+    def loss(self, inputs: torch.Tensor, data_samples) -> Dict[str, torch.Tensor]:
+        if inputs.shape[0] == 0:
+            raise ValueError('CrossTaskDistiller: empty batch')
+        self._captured = []
+        try:
+            losses = self.student(inputs, data_samples, mode='loss')
+            captured = self._captured
+        finally:
+            self._captured = None
+        if len(captured) != 1:
+            raise RuntimeError(
+                f'the student feature module ran {len(captured)} times during '
+                'one loss computation; expected once')
+        losses.update(self.distill(inputs, captured[0]))
+        return losses
+
+    def student_state_dict(self) -> Dict[str, torch.Tensor]:
+        """The student's weights, with the keys of the plain student model."""
+        return self.student.state_dict()
+
+    def export_student(self, path: str, meta: Optional[dict] = None) -> None:
+        """Write a checkpoint that the plain student config loads
+        (``load_from`` / ``tools/test.py``)."""
+        torch.save({'meta': dict(meta or {}),
+                    'state_dict': self.student_state_dict()}, path)
+

@@ -1,0 +1,9 @@
+from .attention_transfer import ATLoss
+from .ensemble_cosine import EnsembleCosineLoss
+from .fitnets import FitNetsLoss
+from .pkt import PKTLoss
+from .relational import RelationalTripletLoss
+from .spectral import SpectralRegLoss
+
+__all__ = ['FitNetsLoss', 'ATLoss', 'PKTLoss', 'EnsembleCosineLoss',
+           'SpectralRegLoss', 'RelationalTripletLoss']

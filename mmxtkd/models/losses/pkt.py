@@ -1,0 +1,35 @@
+"""Probabilistic knowledge transfer (Passalis & Tefas, ECCV 2018)."""
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from mmxtkd.registry import MODELS
+from .utils import check_pair
+
+
+def cosine_affinity(feat: torch.Tensor) -> torch.Tensor:
+    """(B, ...) -> (B, B) conditional probabilities from cosine similarity."""
+    x = F.normalize(feat.flatten(1), dim=1)
+    sim = (x @ x.t() + 1) / 2
+    return sim / sim.sum(1, keepdim=True)
+
+
+@MODELS.register_module()
+class PKTLoss(nn.Module):
+    """KL(teacher || student) of the batch's cosine-affinity distributions.
+
+    Mean over the B x B entries of ``P_t log((P_t + eps) / (P_s + eps))``;
+    ``target`` is the teacher side. Channels may differ between the maps.
+    """
+
+    def __init__(self, eps: float = 1e-7, loss_weight: float = 1.0) -> None:
+        super().__init__()
+        self.eps = eps
+        self.loss_weight = loss_weight
+
+    def forward(self, pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        check_pair(pred, target, type(self).__name__, same_channels=False)
+        p_s = cosine_affinity(pred)
+        p_t = cosine_affinity(target)
+        kl = p_t * torch.log((p_t + self.eps) / (p_s + self.eps))
+        return self.loss_weight * kl.mean()

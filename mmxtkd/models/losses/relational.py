@@ -1,0 +1,70 @@
+"""REFILLED's embedding stage (Ye, Lu, Zhan, CVPR 2020): triplet relations."""
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from mmxtkd.registry import MODELS
+
+
+def pairwise_distances(emb: torch.Tensor, eps: float = 1e-12) -> torch.Tensor:
+    """(B, D) -> (B, B) Euclidean distances, differentiable at zero distance."""
+    sq = emb.pow(2).sum(1)
+    d2 = sq[:, None] + sq[None, :] - 2 * emb @ emb.t()
+    return d2.clamp_min(eps).sqrt()
+
+
+def triplet_logits(dist: torch.Tensor, tau: float) -> torch.Tensor:
+    """(B, B) distances -> (B, B, B) logits of p_ijk.
+
+    ``p_ijk = exp(-d_ij/tau) / (exp(-d_ij/tau) + exp(-d_ik/tau))
+    = sigmoid((d_ik - d_ij) / tau)``: how much closer anchor i is to j than to k.
+    """
+    return (dist[:, None, :] - dist[:, :, None]) / tau
+
+
+@MODELS.register_module()
+class RelationalTripletLoss(nn.Module):
+    """KL between the teacher's and the student's stochastic triplet probabilities.
+
+    Each (B, C, H, W) map is average-pooled to an embedding (B, C) (optionally
+    L2-normalised), so student and teacher may have different channel counts
+    and no projector is needed. For every triplet of distinct samples
+    (i, j, k), the Bernoulli ``[p_ijk, 1 - p_ijk]`` of the teacher (target) and
+    the student (pred) are compared by KL(teacher || student), averaged over
+    the B (B-1) (B-2) triplets. Needs B >= 3.
+    """
+
+    def __init__(self, tau: float = 1.0, normalize: bool = True,
+                 loss_weight: float = 1.0) -> None:
+        super().__init__()
+        self.tau = tau
+        self.normalize = normalize
+        self.loss_weight = loss_weight
+
+    def _logits(self, feat: torch.Tensor) -> torch.Tensor:
+        emb = feat.mean((2, 3))
+        if self.normalize:
+            emb = F.normalize(emb, dim=1)
+        return triplet_logits(pairwise_distances(emb), self.tau)
+
+    def forward(self, pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        for what, x in (('pred', pred), ('target', target)):
+            if x.dim() != 4:
+                raise ValueError(f'RelationalTripletLoss: {what} must be a '
+                                 f'(B, C, H, W) map, got {tuple(x.shape)}')
+        b = pred.shape[0]
+        if b != target.shape[0]:
+            raise ValueError(f'RelationalTripletLoss: batch sizes differ '
+                             f'({b} vs {target.shape[0]})')
+        if b < 3:
+            raise ValueError('RelationalTripletLoss needs at least 3 samples '
+                             f'per batch to form triplets, got {b}')
+        ls, lt = self._logits(pred), self._logits(target)
+        p_t = torch.sigmoid(lt)
+        kl = (p_t * (F.logsigmoid(lt) - F.logsigmoid(ls)) +
+              (1 - p_t) * (F.logsigmoid(-lt) - F.logsigmoid(-ls)))
+        idx = torch.arange(b, device=pred.device)
+        distinct = ((idx[:, None, None] != idx[None, :, None]) &
+                    (idx[:, None, None] != idx[None, None, :]) &
+                    (idx[None, :, None] != idx[None, None, :]))
+        return self.loss_weight * kl[distinct].mean()

@@ -1,0 +1,19 @@
+"""Input checks shared by the feature losses."""
+import torch
+
+
+def check_pair(pred: torch.Tensor, target: torch.Tensor, name: str,
+               same_channels: bool = True) -> None:
+    """Check that two (B, C, H, W) maps can be compared; name the mismatch."""
+    for what, x in (('pred', pred), ('target', target)):
+        if x.dim() != 4:
+            raise ValueError(f'{name}: {what} must be a (B, C, H, W) map, got '
+                             f'shape {tuple(x.shape)}')
+    if pred.shape[0] == 0:
+        raise ValueError(f'{name}: empty batch (B = 0)')
+    def compared(shape):
+        return tuple(shape) if same_channels else (shape[0], *shape[2:])
+
+    if compared(pred.shape) != compared(target.shape):
+        raise ValueError(f'{name}: pred {tuple(pred.shape)} and target '
+                         f'{tuple(target.shape)} do not match')

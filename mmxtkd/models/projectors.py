@@ -1,0 +1,105 @@
+"""Linear projections between teacher and student feature spaces.
+
+The one place where "inverted or traditional" is decided: an
+:class:`InvertedProjector` maps the teacher map into the student space
+(``Z_t P``, the paper's proposal), a :class:`TraditionalProjector` maps the
+student map into the teacher space. Both are a 1x1 convolution, i.e. one matrix
+applied at every position; the distiller feeds each the aligned map it expects
+and compares the output with the other side (see :attr:`direction`).
+"""
+from typing import List
+
+import torch
+import torch.nn as nn
+from mmengine.model import BaseModule
+
+from mmxtkd.registry import MODELS
+
+
+def check_channels(x: torch.Tensor, expected: int, name: str) -> None:
+    """Raise a ValueError naming both channel counts when they differ."""
+    if x.dim() != 4:
+        raise ValueError(f'{name} expects a (B, C, H, W) map, got shape '
+                         f'{tuple(x.shape)}')
+    if x.shape[1] != expected:
+        raise ValueError(f'{name} expects {expected} input channels, got '
+                         f'{x.shape[1]} (input shape {tuple(x.shape)})')
+
+
+class LinearProjector(BaseModule):
+    """A 1x1 convolution ``(B, C_in, H, W) -> (B, C_out, H, W)``.
+
+    Args:
+        in_channels: channels of the map it is applied to.
+        out_channels: channels of the map it is compared with.
+        bias: add a bias; off by default, since the analysis needs a linear P.
+    """
+
+    #: ``'teacher_to_student'`` or ``'student_to_teacher'``.
+    direction: str = ''
+
+    def __init__(self, in_channels: int, out_channels: int,
+                 bias: bool = False, init_cfg=None) -> None:
+        super().__init__(init_cfg)
+        self.in_channels = in_channels
+        self.out_channels = out_channels
+        self.proj = nn.Conv2d(in_channels, out_channels, 1, bias=bias)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        check_channels(x, self.in_channels, type(self).__name__)
+        return self.proj(x)
+
+    def projection_matrices(self) -> List[torch.Tensor]:
+        """The projection as a list of one (out_channels, in_channels) matrix."""
+        return [self.proj.weight.detach().flatten(1)]
+
+
+@MODELS.register_module()
+class InvertedProjector(LinearProjector):
+    """Teacher map (B, C_t, H, W) -> student space (B, C_s, H, W): ``Z_t P``."""
+    direction = 'teacher_to_student'
+
+
+@MODELS.register_module()
+class TraditionalProjector(LinearProjector):
+    """Student map (B, C_s, H, W) -> teacher space (B, C_t, H, W)."""
+    direction = 'student_to_teacher'
+
+
+@MODELS.register_module()
+class ProjectorEnsemble(BaseModule):
+    """The mean of K (1x1 conv + ReLU) projectors (Chen et al., NeurIPS 2022).
+
+    Args:
+        in_channels: channels of the projected map.
+        out_channels: channels of the map it is compared with.
+        num_projectors: K.
+        direction: ``'teacher_to_student'`` (inverted) or
+            ``'student_to_teacher'`` (traditional, as in Chen et al.).
+    """
+
+    def __init__(self, in_channels: int, out_channels: int,
+                 num_projectors: int = 3,
+                 direction: str = 'student_to_teacher',
+                 init_cfg=None) -> None:
+        super().__init__(init_cfg)
+        if direction not in ('teacher_to_student', 'student_to_teacher'):
+            raise ValueError("direction must be 'teacher_to_student' or "
+                             f"'student_to_teacher', got {direction!r}")
+        if num_projectors < 1:
+            raise ValueError(f'num_projectors must be >= 1, got {num_projectors}')
+        self.direction = direction
+        self.in_channels = in_channels
+        self.out_channels = out_channels
+        self.projectors = nn.ModuleList(
+            nn.Conv2d(in_channels, out_channels, 1, bias=False)
+            for _ in range(num_projectors))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        check_channels(x, self.in_channels, type(self).__name__)
+        outs = [torch.relu(p(x)) for p in self.projectors]
+        return torch.stack(outs).mean(0)
+
+    def projection_matrices(self) -> List[torch.Tensor]:
+        """One (out_channels, in_channels) matrix per projector."""
+        return [p.weight.detach().flatten(1) for p in self.projectors]

@@ -1,0 +1,249 @@
+"""A frozen teacher of any task: its encoder's feature map, without autograd."""
+import os.path as osp
+import re
+from typing import List, Optional, Sequence, Tuple, Union
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from mmengine.config import Config, ConfigDict
+from mmengine.model import BaseModule
+from mmengine.registry import MODELS as ROOT_MODELS
+from mmengine.runner.checkpoint import _load_checkpoint
+from mmengine.utils import get_installed_path
+
+from mmxtkd.registry import MODELS
+from mmxtkd.utils import build_in_own_scope
+
+
+def tokens_to_map(tokens: torch.Tensor, num_extra_tokens: int = 1,
+                  grid: Optional[Tuple[int, int]] = None) -> torch.Tensor:
+    """ViT tokens (B, N, C) -> map (B, C, H, W), dropping the leading
+    ``num_extra_tokens`` (class / distillation tokens). ``grid`` defaults to a
+    square one."""
+    x = tokens[:, num_extra_tokens:]
+    b, n, c = x.shape
+    if grid is None:
+        side = int(round(n**0.5))
+        if side * side != n:
+            raise ValueError(f'{n} patch tokens do not form a square grid; '
+                             'give the teacher a token_grid (H, W)')
+        grid = (side, side)
+    return x.transpose(1, 2).reshape(b, c, *grid)
+
+
+def load_model_config(path: str) -> Config:
+    """A config file, or ``'pkg::path.py'`` inside an installed package."""
+    if '::' in path:
+        package, rel = path.split('::', 1)
+        try:
+            root = get_installed_path(package)
+        except Exception as e:
+            raise ValueError(f'{path}: the package {package!r} is not '
+                             'installed') from e
+        path = osp.join(root, '.mim', 'configs', rel)
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'teacher model config not found: {path}')
+    return Config.fromfile(path)
+
+
+def _without_pretrained_init(cfg):
+    """Drop every ``init_cfg=dict(type='Pretrained', ...)`` of a package
+    config: they point at hub downloads, and the teacher's weights come from
+    its own ``checkpoint`` argument."""
+    if isinstance(cfg, dict):
+        return {k: _without_pretrained_init(v) for k, v in cfg.items()
+                if not (k == 'init_cfg' and isinstance(v, dict)
+                        and v.get('type') == 'Pretrained') and k != 'pretrained'}
+    if isinstance(cfg, (list, tuple)):
+        return type(cfg)(_without_pretrained_init(v) for v in cfg)
+    return cfg
+
+
+def _build_model(model: Union[dict, str]) -> nn.Module:
+    """A model config of any scope, or a config file (``'pkg::path.py'``)."""
+    if isinstance(model, str):
+        cfg = load_model_config(model)
+        if 'model' not in cfg:
+            raise ValueError(f'the config {model} has no `model` field')
+        model_cfg = ConfigDict(_without_pretrained_init(cfg.model.to_dict()))
+        model_cfg.setdefault('_scope_', cfg.get('default_scope'))
+        return ROOT_MODELS.build(model_cfg)
+    return build_in_own_scope(ROOT_MODELS, model)
+
+
+@MODELS.register_module()
+class FrozenTeacher(BaseModule):
+    """A frozen model of another task, returning its encoder map (B, C_t, h, w).
+
+    The wrapped network is built from its own scope (``type='mmpretrain.X'``,
+    ``'mmseg.X'``, or a package config such as ``'mmdet::mask_rcnn/xxx.py'``),
+    then either loaded from ``checkpoint`` or left randomly initialised from
+    ``init_seed`` (the paper's random teacher: the same seed gives the same
+    teacher, and the global random state is not touched).
+
+    Frozen for good: the network is held outside the module tree, so its
+    parameters are not in ``parameters()`` (hence never in an optimizer), not
+    in ``state_dict()`` (hence not in checkpoints or the student export) and
+    not wrapped by DDP; ``.to()``/``.cuda()`` still move it. It stays in eval
+    mode whatever ``train()`` is called with, no parameter requires grad, and
+    it runs under ``torch.no_grad()``.
+
+    Args:
+        model: the network's config, or a package config path.
+        checkpoint: local path (or URL) of its weights; None keeps the random
+            initialisation.
+        init_seed: seed of the random initialisation.
+        feature_module: dotted name of the encoder inside the model; None
+            takes ``model.backbone`` when it exists (dropping necks and heads),
+            else the model itself.
+        out_index: which output of the encoder to return when it returns
+            several (default: the last).
+        num_extra_tokens: leading tokens dropped when the encoder returns
+            tokens (B, N, C).
+        mean, std: the teacher's input normalisation (RGB, 0-255 scale).
+        student_mean, student_std: the normalisation the inputs arrive with.
+            When both pairs are given, inputs are re-normalised.
+        input_size: resize inputs to this (h, w) before the teacher.
+        revise_keys: regex replacements applied to checkpoint keys, as in
+            mmengine's ``load_checkpoint``.
+    """
+
+    def __init__(self,
+                 model: Union[dict, str],
+                 checkpoint: Optional[str] = None,
+                 init_seed: int = 0,
+                 feature_module: Optional[str] = None,
+                 out_index: int = -1,
+                 num_extra_tokens: int = 1,
+                 mean: Optional[Sequence[float]] = None,
+                 std: Optional[Sequence[float]] = None,
+                 student_mean: Optional[Sequence[float]] = None,
+                 student_std: Optional[Sequence[float]] = None,
+                 input_size: Optional[Tuple[int, int]] = None,
+                 revise_keys: Sequence[Tuple[str, str]] = ((r'^module\.', ''), ),
+                 init_cfg=None) -> None:
+        super().__init__(init_cfg)
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(init_seed)
+            network = _build_model(model)
+            if hasattr(network, 'init_weights'):
+                network.init_weights()
+        if checkpoint is not None:
+            self._load(network, checkpoint, revise_keys)
+        encoder = self._select_encoder(network, feature_module)
+        encoder.requires_grad_(False)
+        encoder.eval()
+        # Outside the module tree on purpose: see the class docstring.
+        object.__setattr__(self, 'encoder', encoder)
+        self.checkpoint = checkpoint
+        self.out_index = out_index
+        self.num_extra_tokens = num_extra_tokens
+        self.input_size = tuple(input_size) if input_size else None
+        self._init_renorm(mean, std, student_mean, student_std)
+
+    # -- construction -------------------------------------------------------
+    @staticmethod
+    def _load(network: nn.Module, checkpoint: str,
+              revise_keys: Sequence[Tuple[str, str]]) -> None:
+        if '://' not in checkpoint and not osp.isfile(checkpoint):
+            raise FileNotFoundError(
+                f'teacher checkpoint not found: {checkpoint}. Download or '
+                'convert the weights (see tools/model_converters/) and set '
+                'the path in the config or with --cfg-options; '
+                'checkpoint=None gives a randomly initialised teacher.')
+        ckpt = _load_checkpoint(checkpoint, map_location='cpu')
+        state = ckpt
+        for key in ('state_dict', 'model'):
+            if isinstance(state, dict) and key in state:
+                state = state[key]
+                break
+        if not isinstance(state, dict):
+            raise ValueError(f'{checkpoint} holds no state dict')
+        for pattern, repl in revise_keys:
+            state = {re.sub(pattern, repl, k): v for k, v in state.items()}
+        own = network.state_dict()
+        missing = sorted(set(own) - set(state))
+        unexpected = sorted(set(state) - set(own))
+        wrong = [f'{k}: checkpoint {tuple(v.shape)} vs model '
+                 f'{tuple(own[k].shape)}' for k, v in state.items()
+                 if k in own and tuple(v.shape) != tuple(own[k].shape)]
+        if missing or unexpected or wrong:
+            def head(keys: List[str]) -> str:
+                return ', '.join(keys[:5]) + (' ...' if len(keys) > 5 else '')
+            raise RuntimeError(
+                f'teacher checkpoint {checkpoint} does not fit the teacher '
+                f'model {type(network).__name__}: {len(missing)} missing keys '
+                f'[{head(missing)}], {len(unexpected)} unexpected keys '
+                f'[{head(unexpected)}], {len(wrong)} shape mismatches '
+                f'[{head(wrong)}]. Convert it (tools/model_converters/) or '
+                'set revise_keys.')
+        network.load_state_dict(state, strict=True)
+
+    @staticmethod
+    def _select_encoder(network: nn.Module,
+                        feature_module: Optional[str]) -> nn.Module:
+        if feature_module is None:
+            return getattr(network, 'backbone', network)
+        try:
+            return network.get_submodule(feature_module)
+        except AttributeError as e:
+            raise ValueError(f'the teacher {type(network).__name__} has no '
+                             f'submodule {feature_module!r}') from e
+
+    def _init_renorm(self, mean, std, student_mean, student_std) -> None:
+        given = [x is not None for x in (mean, std, student_mean, student_std)]
+        if any(given) and not all(given):
+            raise ValueError('re-normalisation needs all of mean, std, '
+                             'student_mean and student_std')
+        self.renormalize = all(given)
+        if self.renormalize:
+            t_mean, t_std, s_mean, s_std = (
+                torch.tensor(x, dtype=torch.float32).view(1, -1, 1, 1)
+                for x in (mean, std, student_mean, student_std))
+            # x_t = (x_s * s_std + s_mean - t_mean) / t_std = x_s * a + b
+            self.register_buffer('scale', s_std / t_std, persistent=False)
+            self.register_buffer('shift', (s_mean - t_mean) / t_std,
+                                 persistent=False)
+
+    # -- frozen behaviour ---------------------------------------------------
+    def _apply(self, fn, *args, **kwargs):
+        super()._apply(fn, *args, **kwargs)
+        self.encoder._apply(fn, *args, **kwargs)
+        return self
+
+    def train(self, mode: bool = True) -> 'FrozenTeacher':
+        super().train(mode)
+        self.encoder.eval()  # mmpretrain's train() returns None: no chaining
+        return self
+
+    def init_weights(self) -> None:
+        """The teacher is initialised at construction (seed or checkpoint)."""
+
+    def extra_repr(self) -> str:
+        src = self.checkpoint or 'random init'
+        return f'encoder={type(self.encoder).__name__} (frozen, {src})'
+
+    # -- forward ------------------------------------------------------------
+    @torch.no_grad()
+    def forward(self, inputs: torch.Tensor) -> torch.Tensor:
+        """Student-normalised images (B, 3, H, W) -> (B, C_t, h, w)."""
+        if inputs.dim() != 4 or inputs.shape[0] == 0:
+            raise ValueError('FrozenTeacher expects a non-empty (B, 3, H, W) '
+                             f'batch, got shape {tuple(inputs.shape)}')
+        x = inputs * self.scale + self.shift if self.renormalize else inputs
+        if self.input_size is not None and tuple(x.shape[-2:]) != self.input_size:
+            x = F.interpolate(x, size=self.input_size, mode='bilinear',
+                              align_corners=False)
+        out = self.encoder(x)
+        if isinstance(out, (list, tuple)):
+            out = out[self.out_index]
+        if isinstance(out, (list, tuple)):  # e.g. ViT 'raw' outputs
+            out = out[0]
+        if out.dim() == 3:
+            out = tokens_to_map(out, self.num_extra_tokens)
+        if out.dim() != 4:
+            raise ValueError('the teacher encoder returned a tensor of shape '
+                             f'{tuple(out.shape)}; expected a (B, C, h, w) map '
+                             'or (B, N, C) tokens')
+        return out
