@@ -1,0 +1,27 @@
+import os.path as osp
+
+import numpy as np
+import pytest
+
+REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+TINY_CONFIG = osp.join(REPO, 'tests', 'data', 'configs',
+                       'tiny_cls_random-teacher_inverted.py')
+
+
+def write_tiny_image_folder(root: str, per_class: int = 8, size: int = 32) -> str:
+    """Two classes, told apart by brightness, in mmpretrain's folder layout."""
+    import cv2
+    rng = np.random.default_rng(0)
+    for label, base in (('dark', 60), ('bright', 190)):
+        folder = osp.join(root, label)
+        import os
+        os.makedirs(folder, exist_ok=True)
+        for i in range(per_class):
+            img = np.clip(base + rng.normal(0, 25, (size, size, 3)), 0, 255)
+            cv2.imwrite(osp.join(folder, f'{i:03d}.png'), img.astype(np.uint8))
+    return root
+
+
+@pytest.fixture(scope='session')
+def tiny_image_folder(tmp_path_factory):
+    return write_tiny_image_folder(str(tmp_path_factory.mktemp('tiny_cls')))

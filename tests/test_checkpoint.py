@@ -1,0 +1,37 @@
+"""weights_only loading of mmengine Runner checkpoints (torch >= 2.6)."""
+
+import numpy as np
+import pytest
+import torch
+from mmengine.logging import HistoryBuffer, MessageHub
+
+import mmxtkd  # noqa: F401  (allow-lists the types)
+
+
+def test_message_hub_state_round_trips_with_weights_only(tmp_path):
+    hub = MessageHub.get_instance('ckpt-test')
+    for v in (1.0, 2.0, 4.0):
+        hub.update_scalar('train/loss', v)
+    hub.update_info('iter', np.int64(7))
+    path = tmp_path / 'ckpt.pth'
+    torch.save(dict(meta=dict(seed=np.int64(3), lr=np.float64(0.1)),
+                    message_hub=hub.state_dict()), path)
+    ckpt = torch.load(path, weights_only=True)
+    buf = ckpt['message_hub']['log_scalars']['train/loss']
+    assert isinstance(buf, HistoryBuffer)
+    assert buf.mean() == pytest.approx(7 / 3)
+    assert ckpt['meta']['seed'] == 3
+
+
+class _Sneaky:
+    """Pickles as getattr(HistoryBuffer, '__init__'): not a statistics method."""
+
+    def __reduce__(self):
+        return getattr, (HistoryBuffer, '__init__')
+
+
+def test_getattr_in_a_checkpoint_resolves_nothing_else(tmp_path):
+    path = tmp_path / 'bad.pth'
+    torch.save({'x': _Sneaky()}, path)
+    with pytest.raises(Exception, match='refusing getattr'):
+        torch.load(path, weights_only=True)

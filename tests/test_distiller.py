@@ -1,0 +1,137 @@
+"""CrossTaskDistiller: loss terms against a manual computation, modes, export."""
+import pytest
+import torch
+import torch.nn.functional as F
+from mmengine.optim import build_optim_wrapper
+from mmengine.registry import MODELS
+from mmpretrain.structures import DataSample
+
+from mmxtkd.models import CrossTaskDistiller, SpectralRegLoss
+from mmxtkd.utils import build_in_own_scope
+
+STUDENT = dict(
+    type='mmpretrain.ImageClassifier',
+    data_preprocessor=dict(num_classes=2, mean=[0, 0, 0], std=[1, 1, 1]),
+    backbone=dict(type='ResNet', depth=18, base_channels=8, stem_channels=8,
+                  out_indices=(3, )),
+    neck=dict(type='GlobalAveragePooling'),
+    head=dict(type='LinearClsHead', num_classes=2, in_channels=64))
+TEACHER = dict(
+    type='mmxtkd.FrozenTeacher',
+    model=dict(type='mmpretrain.ResNet', depth=18, base_channels=4,
+               stem_channels=4, out_indices=(2, )),  # 16 channels, stride 16
+    init_seed=0)
+
+
+def make(projector, losses=None, teacher=TEACHER):
+    torch.manual_seed(0)
+    return CrossTaskDistiller(
+        student=STUDENT, teacher=teacher, projector=projector,
+        distill_losses=losses or dict(fitnets=dict(type='mmxtkd.FitNetsLoss')))
+
+
+def batch(n=4):
+    inputs = torch.randn(n, 3, 64, 64)
+    samples = [DataSample().set_gt_label(i % 2) for i in range(n)]
+    return inputs, samples
+
+
+def teacher_map(model, inputs):
+    z_t = model.distill.teacher(inputs)
+    return F.interpolate(z_t, size=(2, 2), mode='bilinear', align_corners=False)
+
+
+def test_inverted_compares_student_with_projected_teacher():
+    model = make(dict(type='mmxtkd.InvertedProjector', in_channels=16,
+                      out_channels=64))
+    inputs, samples = batch()
+    losses = model.loss(inputs, samples)
+    assert set(losses) == {'loss', 'loss_distill_fitnets'}
+    z_s = model.student.backbone(inputs)[-1]
+    expected = F.mse_loss(z_s, model.distill.projector(teacher_map(model, inputs)))
+    torch.testing.assert_close(losses['loss_distill_fitnets'], expected)
+    student_only = model.student.loss(inputs, samples)
+    torch.testing.assert_close(losses['loss'], student_only['loss'])
+
+
+def test_traditional_compares_projected_student_with_teacher():
+    model = make(dict(type='mmxtkd.TraditionalProjector', in_channels=64,
+                      out_channels=16))
+    inputs, samples = batch()
+    losses = model.loss(inputs, samples)
+    z_s = model.student.backbone(inputs)[-1]
+    expected = F.mse_loss(model.distill.projector(z_s), teacher_map(model, inputs))
+    torch.testing.assert_close(losses['loss_distill_fitnets'], expected)
+
+
+def test_gradients_reach_student_and_projector_but_not_teacher():
+    model = make(dict(type='mmxtkd.InvertedProjector', in_channels=16,
+                      out_channels=64))
+    inputs, samples = batch()
+    losses = model.loss(inputs, samples)
+    (losses['loss_distill_fitnets']).backward()
+    assert model.distill.projector.proj.weight.grad.abs().sum() > 0
+    assert model.student.backbone.conv1.weight.grad.abs().sum() > 0
+    assert all(p.grad is None for p in model.distill.teacher.encoder.parameters())
+
+
+def test_optimizer_and_checkpoint_hold_no_teacher_weights(tmp_path):
+    model = make(dict(type='mmxtkd.InvertedProjector', in_channels=16,
+                      out_channels=64))
+    optim = build_optim_wrapper(model, dict(
+        type='OptimWrapper', optimizer=dict(type='AdamW', lr=1e-3)))
+    in_optim = {id(p) for g in optim.optimizer.param_groups for p in g['params']}
+    teacher_params = {id(p) for p in model.distill.teacher.encoder.parameters()}
+    assert teacher_params and not teacher_params & in_optim
+    assert id(model.distill.projector.proj.weight) in in_optim
+    assert not any(k.startswith('distill.teacher') for k in model.state_dict())
+
+    path = tmp_path / 'student.pth'
+    model.export_student(str(path))
+    student = build_in_own_scope(MODELS, STUDENT)
+    state = torch.load(path, weights_only=True)['state_dict']
+    student.load_state_dict(state, strict=True)
+    inputs, _ = batch(2)
+    model.eval()
+    student.eval()
+    torch.testing.assert_close(student(inputs), model(inputs))
+
+
+def test_predict_mode_is_the_students():
+    model = make(None, losses=dict(pkt=dict(type='mmxtkd.PKTLoss')))
+    model.eval()
+    inputs, samples = batch()
+    ours = model(inputs, samples, mode='predict')
+    theirs = model.student(inputs, samples, mode='predict')
+    for a, b in zip(ours, theirs):
+        torch.testing.assert_close(a.pred_score, b.pred_score)
+
+
+def test_teacher_free_spectral_loss_on_student_features():
+    model = make(None, teacher=None,
+                 losses=dict(spectral=dict(type='mmxtkd.SpectralRegLoss', rank=2)))
+    inputs, samples = batch()
+    losses = model.loss(inputs, samples)
+    z_s = model.student.backbone(inputs)[-1]
+    torch.testing.assert_close(losses['loss_distill_spectral'],
+                               SpectralRegLoss(rank=2)(z_s))
+
+
+def test_wrong_projector_channels_name_the_mismatch():
+    model = make(dict(type='mmxtkd.InvertedProjector', in_channels=768,
+                      out_channels=64))
+    inputs, samples = batch()
+    with pytest.raises(ValueError, match='expects 768 input channels, got 16'):
+        model.loss(inputs, samples)
+
+
+def test_config_errors():
+    with pytest.raises(ValueError, match="no submodule 'encoder'"):
+        CrossTaskDistiller(student=STUDENT, teacher=TEACHER,
+                           distill_losses=dict(at=dict(type='mmxtkd.ATLoss')),
+                           student_feature='encoder')
+    with pytest.raises(ValueError, match='at least one loss'):
+        CrossTaskDistiller(student=STUDENT, teacher=TEACHER, distill_losses={})
+    with pytest.raises(ValueError, match='needs a teacher'):
+        make(dict(type='mmxtkd.InvertedProjector', in_channels=1,
+                  out_channels=1), teacher=None)

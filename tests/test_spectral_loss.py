@@ -1,0 +1,129 @@
+"""SpectralRegLoss: value and gradient against numpy's SVD, degenerate cases."""
+import numpy as np
+import pytest
+import torch
+
+from mmxtkd.models import SpectralRegLoss
+
+
+def as_matrix(feat: np.ndarray) -> np.ndarray:
+    b, c, h, w = feat.shape
+    return feat.transpose(0, 2, 3, 1).reshape(-1, c)
+
+
+def numpy_reference(feat: np.ndarray, r: int):
+    """(tail energy / numel, its gradient) from a full numpy SVD."""
+    z = as_matrix(feat)
+    u, s, vt = np.linalg.svd(z, full_matrices=False)
+    z_r = (u[:, :r] * s[:r]) @ vt[:r]
+    value = (s[r:]**2).sum() / z.size
+    b, c, h, w = feat.shape
+    grad = (2 * (z - z_r) / z.size).reshape(b, h, w, c).transpose(0, 3, 1, 2)
+    return value, grad
+
+
+def value_and_grad(feat: np.ndarray, **kwargs):
+    x = torch.tensor(feat, requires_grad=True)
+    loss = SpectralRegLoss(**kwargs)(x)
+    loss.backward()
+    return loss.item(), x.grad.numpy()
+
+
+@pytest.mark.parametrize('r', [1, 2, 3])
+def test_value_and_gradient_match_numpy_svd(r):
+    feat = np.random.default_rng(r).normal(size=(2, 6, 3, 4))
+    ref_v, ref_g = numpy_reference(feat, r)
+    v, g = value_and_grad(feat, rank=r)
+    assert v == pytest.approx(ref_v, rel=1e-9)
+    np.testing.assert_allclose(g, ref_g, atol=1e-12)
+
+
+def test_norm_reduction_is_eq6():
+    feat = np.random.default_rng(0).normal(size=(2, 5, 2, 3))
+    s = np.linalg.svd(as_matrix(feat), compute_uv=False)
+    v, g = value_and_grad(feat, rank=2, reduction='norm', loss_weight=3.0)
+    assert v == pytest.approx(3.0 * np.sqrt((s[2:]**2).sum()), rel=1e-9)
+    # d||T|| = T / ||T||, with T = 2 (Z - Z_r) / numel * numel / 2
+    ref_v, ref_g = numpy_reference(feat, 2)
+    tail = ref_g * as_matrix(feat).size / 2
+    np.testing.assert_allclose(g, 3.0 * tail / np.linalg.norm(tail), atol=1e-10)
+
+
+def test_randomised_sketch_is_accurate_on_a_decaying_spectrum():
+    """Wide features (C > rank + oversample): the sketch path, not exact SVD."""
+    rng = np.random.default_rng(1)
+    u, _ = np.linalg.qr(rng.normal(size=(512, 64)))
+    v, _ = np.linalg.qr(rng.normal(size=(64, 64)))
+    s = 0.7**np.arange(64)
+    z = (u * s) @ v.T
+    feat = z.reshape(2, 16, 16, 64).transpose(0, 3, 1, 2)
+    ref_v, ref_g = numpy_reference(feat, 2)
+    v_, g = value_and_grad(feat, rank=2)
+    assert v_ == pytest.approx(ref_v, rel=1e-6)
+    np.testing.assert_allclose(g, ref_g, atol=1e-6 * np.abs(ref_g).max())
+
+
+def test_all_zero_features_give_zero_loss_and_zero_gradient():
+    for reduction in ('mean', 'norm'):
+        v, g = value_and_grad(np.zeros((2, 4, 3, 3)), rank=2, reduction=reduction)
+        assert v == 0
+        assert np.all(g == 0)
+
+
+def test_rank_below_r_gives_zero_loss():
+    rng = np.random.default_rng(2)
+    z = np.outer(rng.normal(size=18), rng.normal(size=5))  # rank 1
+    feat = z.reshape(2, 3, 3, 5).transpose(0, 3, 1, 2)
+    v, g = value_and_grad(feat, rank=2)
+    assert v == pytest.approx(0, abs=1e-25)
+    np.testing.assert_allclose(g, 0, atol=1e-14)
+
+
+def test_repeated_singular_values_value_is_exact_and_gradient_finite():
+    # Z = [I_4; 0] * 2: four equal singular values; any 2 of them are 'top 2'
+    z = np.zeros((8, 4))
+    z[:4] = 2 * np.eye(4)
+    feat = z.reshape(2, 2, 2, 4).transpose(0, 3, 1, 2)
+    v, g = value_and_grad(feat, rank=2)
+    assert v == pytest.approx(2 * 4 / z.size)
+    assert np.isfinite(g).all()
+    # the gradient is 2 (Z - Z_r) / numel for *a* best rank-2 Z_r: it removes
+    # exactly two of the four unit directions
+    zg = as_matrix(g) * z.size / 2
+    assert np.linalg.matrix_rank(zg) == 2
+    np.testing.assert_allclose(np.linalg.svd(zg, compute_uv=False)[:2], 2)
+
+
+@pytest.mark.parametrize('r', [4, 9])
+def test_rank_at_least_channels_gives_zero(r):
+    x = torch.randn(2, 4, 3, 3, requires_grad=True)
+    loss = SpectralRegLoss(rank=r)(x)
+    loss.backward()
+    assert loss.item() == 0
+    assert torch.all(x.grad == 0)
+
+
+def test_float16_features_are_computed_in_float32():
+    x = torch.randn(2, 8, 4, 4).half()
+    loss = SpectralRegLoss(rank=2)(x)
+    assert loss.dtype == torch.float32 and torch.isfinite(loss)
+
+
+def test_bad_input_errors():
+    with pytest.raises(ValueError, match='rank must be >= 1'):
+        SpectralRegLoss(rank=0)
+    with pytest.raises(ValueError, match='reduction'):
+        SpectralRegLoss(reduction='sum')
+    with pytest.raises(ValueError, match=r'\(B, C, H, W\)'):
+        SpectralRegLoss()(torch.randn(4, 5))
+    with pytest.raises(ValueError, match='empty'):
+        SpectralRegLoss()(torch.randn(0, 5, 2, 2))
+    with pytest.raises(ValueError, match='NaN or Inf'):
+        SpectralRegLoss()(torch.full((1, 3, 2, 2), float('nan')))
+
+
+def test_global_random_state_is_untouched():
+    x = torch.randn(2, 64, 8, 8)
+    state = torch.get_rng_state()
+    SpectralRegLoss(rank=1)(x)
+    assert torch.equal(torch.get_rng_state(), state)

@@ -1,0 +1,143 @@
+"""FrozenTeacher: building across scopes, checkpoints, frozen-ness, features."""
+import pytest
+import torch
+import torch.nn as nn
+
+from mmxtkd.models import FrozenTeacher
+
+TINY_RESNET = dict(type='mmpretrain.ResNet', depth=18, base_channels=8,
+                   stem_channels=8, out_indices=(2, 3))
+TINY_CLASSIFIER = dict(
+    type='mmpretrain.ImageClassifier', backbone=TINY_RESNET,
+    neck=dict(type='GlobalAveragePooling'),
+    head=dict(type='LinearClsHead', num_classes=3, in_channels=64))
+
+
+def test_returns_last_encoder_map_without_autograd():
+    teacher = FrozenTeacher(TINY_RESNET)
+    x = torch.randn(2, 3, 64, 64, requires_grad=True)
+    out = teacher(x)
+    assert out.shape == (2, 64, 2, 2)
+    assert not out.requires_grad
+
+
+def test_whole_model_is_cut_to_its_backbone():
+    teacher = FrozenTeacher(TINY_CLASSIFIER, out_index=0)
+    assert type(teacher.encoder).__name__ == 'ResNet'
+    assert teacher(torch.randn(1, 3, 64, 64)).shape == (1, 32, 4, 4)
+
+
+def test_frozen_for_good():
+    teacher = FrozenTeacher(TINY_RESNET)
+    wrapper = nn.ModuleDict(dict(teacher=teacher, head=nn.Linear(2, 2)))
+    wrapper.train()
+    assert not teacher.encoder.training
+    assert all(not m.training for m in teacher.encoder.modules())
+    assert all(not p.requires_grad for p in teacher.encoder.parameters())
+    # hidden from parameters(), hence from any optimizer, and from checkpoints
+    assert list(teacher.parameters()) == []
+    assert set(wrapper.state_dict()) == {'head.weight', 'head.bias'}
+    # but moved with its owner
+    wrapper.to(torch.float64)
+    assert next(teacher.encoder.parameters()).dtype == torch.float64
+
+
+def test_random_teacher_is_reproducible_and_leaves_global_rng_alone():
+    state = torch.get_rng_state()
+    a = FrozenTeacher(TINY_RESNET, init_seed=3)
+    assert torch.equal(torch.get_rng_state(), state)
+    b = FrozenTeacher(TINY_RESNET, init_seed=3)
+    c = FrozenTeacher(TINY_RESNET, init_seed=4)
+    x = torch.randn(2, 3, 64, 64)
+    torch.testing.assert_close(a(x), b(x))
+    assert not torch.allclose(a(x), c(x))
+
+
+def test_loads_an_mmengine_checkpoint_of_the_whole_classifier(tmp_path):
+    from mmpretrain.registry import MODELS
+    from mmengine.registry import DefaultScope
+    with DefaultScope.overwrite_default_scope('mmpretrain'):
+        source = MODELS.build(dict(TINY_CLASSIFIER, type='ImageClassifier'))
+    for p in source.parameters():
+        nn.init.normal_(p)
+    path = tmp_path / 'cls.pth'
+    torch.save(dict(meta=dict(epoch=3), state_dict=source.state_dict()), path)
+
+    teacher = FrozenTeacher(TINY_CLASSIFIER, checkpoint=str(path))
+    for k, v in source.backbone.state_dict().items():
+        torch.testing.assert_close(teacher.encoder.state_dict()[k], v)
+
+
+def test_checkpoint_keys_with_ddp_prefix_are_revised(tmp_path):
+    source = FrozenTeacher(TINY_RESNET, init_seed=7).encoder
+    path = tmp_path / 'ddp.pth'
+    torch.save({'state_dict': {'module.' + k: v
+                               for k, v in source.state_dict().items()}}, path)
+    teacher = FrozenTeacher(TINY_RESNET, checkpoint=str(path), init_seed=0)
+    x = torch.randn(1, 3, 32, 32)
+    torch.testing.assert_close(teacher(x), FrozenTeacher(TINY_RESNET,
+                                                         init_seed=7)(x))
+
+
+def test_missing_checkpoint_is_a_clear_error(tmp_path):
+    missing = str(tmp_path / 'nope.pth')
+    with pytest.raises(FileNotFoundError, match='teacher checkpoint not found'):
+        FrozenTeacher(TINY_RESNET, checkpoint=missing)
+
+
+def test_checkpoint_of_wrong_shape_names_the_keys(tmp_path):
+    other = FrozenTeacher(dict(TINY_RESNET, base_channels=16,
+                               stem_channels=16)).encoder
+    path = tmp_path / 'wide.pth'
+    torch.save({'state_dict': other.state_dict()}, path)
+    with pytest.raises(RuntimeError, match=r'shape mismatches.*conv1.weight: '
+                       r'checkpoint \(16, 3, 7, 7\) vs model \(8, 3, 7, 7\)'):
+        FrozenTeacher(TINY_RESNET, checkpoint=str(path))
+
+
+def test_renormalises_student_inputs_to_its_own_statistics():
+    seen = []
+    teacher = FrozenTeacher(
+        TINY_RESNET, mean=[10., 20., 30.], std=[2., 4., 5.],
+        student_mean=[100., 100., 100.], student_std=[50., 50., 50.])
+    teacher.encoder.register_forward_pre_hook(lambda m, a: seen.append(a[0]))
+    raw = torch.rand(1, 3, 32, 32) * 255
+    student_in = (raw - 100) / 50
+    teacher(student_in)
+    expected = (raw - torch.tensor([10., 20., 30.]).view(1, 3, 1, 1)) / \
+        torch.tensor([2., 4., 5.]).view(1, 3, 1, 1)
+    torch.testing.assert_close(seen[0], expected, rtol=1e-5, atol=1e-4)
+    with pytest.raises(ValueError, match='needs all of'):
+        FrozenTeacher(TINY_RESNET, mean=[0, 0, 0])
+
+
+def test_vit_tokens_become_a_map_without_the_class_token():
+    vit = dict(type='mmpretrain.VisionTransformer', arch='deit-tiny',
+               img_size=64, patch_size=16)
+    as_map = FrozenTeacher(dict(vit, out_type='featmap'), init_seed=1)
+    as_tokens = FrozenTeacher(dict(vit, out_type='raw'), init_seed=1)
+    x = torch.randn(2, 3, 64, 64)
+    out = as_tokens(x)
+    assert out.shape == (2, 192, 4, 4)
+    torch.testing.assert_close(out, as_map(x))
+
+
+def test_input_size_resizes_before_the_teacher():
+    teacher = FrozenTeacher(TINY_RESNET, input_size=(64, 64))
+    assert teacher(torch.randn(1, 3, 32, 48)).shape == (1, 64, 2, 2)
+
+
+def test_empty_batch_and_unknown_submodule_errors():
+    teacher = FrozenTeacher(TINY_RESNET)
+    with pytest.raises(ValueError, match='non-empty'):
+        teacher(torch.randn(0, 3, 32, 32))
+    with pytest.raises(ValueError, match="no submodule 'neck'"):
+        FrozenTeacher(TINY_RESNET, feature_module='neck')
+
+
+def test_builds_the_backbone_of_a_package_config_without_downloading():
+    teacher = FrozenTeacher('mmdet::mask_rcnn/mask-rcnn_r50_fpn_1x_coco.py')
+    assert type(teacher.encoder).__name__ == 'ResNet'
+    assert teacher(torch.randn(1, 3, 64, 64)).shape == (1, 2048, 2, 2)
+    with pytest.raises(FileNotFoundError, match='teacher model config not found'):
+        FrozenTeacher('mmdet::mask_rcnn/no_such_config.py')

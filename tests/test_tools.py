@@ -1,0 +1,119 @@
+"""tools/train.py, test.py, dist_train.sh and resume, on the tiny config."""
+import json
+import os
+import os.path as osp
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import torch
+
+import mmxtkd  # noqa: F401  (allow-lists mmengine checkpoint types)
+from conftest import REPO, TINY_CONFIG
+
+
+def tool_env(**extra):
+    """This interpreter first on PATH (the shell tools call `python`)."""
+    path = osp.dirname(sys.executable) + os.pathsep + os.environ['PATH']
+    return dict(os.environ, PYTHONPATH=REPO, PATH=path, **extra)
+
+
+def run(cmd, **kwargs):
+    env = tool_env()
+    out = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True,
+                         text=True, **kwargs)
+    assert out.returncode == 0, (out.stdout[-2000:] + out.stderr[-4000:])
+    return out.stdout + out.stderr
+
+
+def data_options(root, max_iters=8):
+    return ['--cfg-options', f'train_dataloader.dataset.data_root={root}',
+            f'val_dataloader.dataset.data_root={root}',
+            f'test_dataloader.dataset.data_root={root}',
+            f'train_cfg.max_iters={max_iters}']
+
+
+def scalars(work_dir):
+    """Every line of the LocalVisBackend's scalars.json under work_dir."""
+    for dirpath, _, files in os.walk(work_dir):
+        if 'scalars.json' in files:
+            with open(osp.join(dirpath, 'scalars.json')) as f:
+                return [json.loads(line) for line in f]
+    raise FileNotFoundError(f'no scalars.json under {work_dir}')
+
+
+@pytest.fixture(scope='module')
+def trained(tiny_image_folder, tmp_path_factory):
+    """Train 8 iterations, then resume to 12 (one shared run)."""
+    work = str(tmp_path_factory.mktemp('train'))
+    first = run([sys.executable, 'tools/train.py', TINY_CONFIG, '--work-dir',
+                 work] + data_options(tiny_image_folder, 8))
+    resumed = run([sys.executable, 'tools/train.py', TINY_CONFIG, '--work-dir',
+                   work, '--resume'] + data_options(tiny_image_folder, 12))
+    return work, first, resumed
+
+
+def test_train_writes_checkpoints_and_spectra(trained):
+    work, first, _ = trained
+    assert osp.isfile(osp.join(work, 'iter_8.pth'))
+    lines = open(osp.join(work, 'spectral_history.jsonl')).read().splitlines()
+    iters = [json.loads(x)['iter'] for x in lines]
+    assert iters == [2, 4, 6, 8, 10, 12]
+    assert 'loss_distill_fitnets' in first
+
+
+def test_resume_continues_from_the_last_checkpoint(trained):
+    work, _, resumed = trained
+    assert 'resumed' in resumed.lower()
+    assert 'Iter(train) [ 9/12]' in resumed
+    assert 'Iter(train) [ 1/12]' not in resumed
+    assert osp.isfile(osp.join(work, 'iter_12.pth'))
+    ckpt = torch.load(osp.join(work, 'iter_12.pth'), map_location='cpu',
+                      weights_only=True)
+    assert ckpt['meta']['iter'] == 12
+
+
+def test_logged_rank_matches_numpy_on_the_saved_projector(trained):
+    work, _, _ = trained
+    ckpt = torch.load(osp.join(work, 'iter_12.pth'), map_location='cpu',
+                      weights_only=True)
+    p = ckpt['state_dict']['distill.projector.proj.weight'].flatten(1).numpy()
+    s = np.linalg.svd(p.astype(np.float64), compute_uv=False)
+    last = json.loads(open(osp.join(work, 'spectral_history.jsonl'))
+                      .read().splitlines()[-1])
+    np.testing.assert_allclose(last['singular_values'], s, rtol=1e-6)
+    assert last['rank'] == int((s > 0.01 * s[0]).sum())
+    logged = [x for x in scalars(work) if 'spectral/rank' in x]
+    assert logged[-1]['spectral/rank'] == last['rank']
+
+
+def test_plot_spectrum_writes_a_png(trained, tmp_path):
+    work, _, _ = trained
+    out = str(tmp_path / 'fig3.png')
+    run([sys.executable, 'tools/analysis/plot_spectrum.py',
+         osp.join(work, 'spectral_history.jsonl'), '--out', out])
+    with open(out, 'rb') as f:
+        assert f.read(8) == b'\x89PNG\r\n\x1a\n'
+
+
+def test_test_tool_evaluates_a_checkpoint(trained, tiny_image_folder, tmp_path):
+    work, _, _ = trained
+    pkl = str(tmp_path / 'preds.pkl')
+    out = run([sys.executable, 'tools/test.py', TINY_CONFIG,
+               osp.join(work, 'iter_12.pth'), '--work-dir', str(tmp_path),
+               '--out', pkl] + data_options(tiny_image_folder)[:-1])
+    assert 'accuracy/top1' in out
+    assert osp.getsize(pkl) > 0
+
+
+def test_dist_train_on_two_cpu_processes(tiny_image_folder, tmp_path):
+    work = str(tmp_path / 'dist')
+    out = subprocess.run(
+        ['bash', 'tools/dist_train.sh', TINY_CONFIG, '2', '--work-dir', work]
+        + data_options(tiny_image_folder, 4), cwd=REPO,
+        env=tool_env(PORT='29613'),
+        capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-4000:]
+    assert 'gloo' in out.stdout + out.stderr
+    assert osp.isfile(osp.join(work, 'iter_4.pth'))
