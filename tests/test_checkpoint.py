@@ -35,3 +35,16 @@ def test_getattr_in_a_checkpoint_resolves_nothing_else(tmp_path):
     torch.save({'x': _Sneaky()}, path)
     with pytest.raises(Exception, match='refusing getattr'):
         torch.load(path, weights_only=True)
+
+
+def test_one_cycle_scheduler_state_loads_with_weights_only(tmp_path):
+    from mmengine.optim.scheduler import OneCycleLR
+    param = torch.nn.Parameter(torch.zeros(2))
+    optim = torch.optim.AdamW([param], lr=1e-3)
+    sched = OneCycleLR(optim, eta_max=1e-3, total_steps=10, by_epoch=False)
+    sched.step()
+    path = tmp_path / 'sched.pth'
+    torch.save(sched.state_dict(), path)
+    state = torch.load(path, weights_only=True)
+    assert state['anneal_func'] is sched.anneal_func
+    assert state['last_step'] == sched.last_step

@@ -2,12 +2,15 @@
 
 torch.load defaults to ``weights_only=True`` since torch 2.6, and mmengine
 0.10.x calls it without the argument, so ``--resume`` and ``load_from`` fail on
-the message-hub state that Runner checkpoints carry: ``HistoryBuffer`` objects
-with numpy arrays and scalars, and the buffer's statistics methods, which
-pickle as ``getattr(HistoryBuffer, 'mean')``. Instead of turning safe loading
-off, exactly these are allow-listed; ``getattr`` is replaced, for the
-unpickler only, by a look-up that resolves nothing but those methods.
+what Runner checkpoints carry besides tensors: ``HistoryBuffer`` objects with
+numpy arrays and scalars, and functions stored as attributes (the buffer's
+statistics methods, OneCycle's annealing function), which pickle as
+``getattr(cls, name)``. Instead of turning safe loading off, exactly these are
+allow-listed; ``getattr`` is replaced, for the unpickler only, by a look-up
+that resolves nothing but those named attributes.
 """
+from typing import Dict, Set
+
 import numpy as np
 import torch
 
@@ -17,27 +20,34 @@ except ImportError:  # pragma: no cover - numpy 1.x
     from numpy.core import multiarray as _multiarray
 
 
-def history_buffer_method(owner, name: str):
-    """Stand-in for ``getattr`` in checkpoints: only HistoryBuffer's
-    statistics methods (``min``, ``max``, ``mean``, ``current``, ...)."""
+def _safe_attributes() -> Dict[type, Set[str]]:
     from mmengine.logging import HistoryBuffer
-    allowed = {'min', 'max', 'current', 'mean'} | set(
-        HistoryBuffer._statistics_methods)  # built-ins + registered ones
-    if owner is HistoryBuffer and name in allowed:
-        return getattr(HistoryBuffer, name)
+    from mmengine.optim.scheduler.param_scheduler import \
+        OneCycleParamScheduler
+    return {
+        HistoryBuffer: {'min', 'max', 'current', 'mean'}
+        | set(HistoryBuffer._statistics_methods),  # + registered ones
+        OneCycleParamScheduler: {'_annealing_cos', '_annealing_linear'},
+    }
+
+
+def checkpoint_getattr(owner, name: str):
+    """Stand-in for ``getattr`` in checkpoints: only the attributes of
+    :func:`_safe_attributes`."""
+    if name in _safe_attributes().get(owner, ()):
+        return getattr(owner, name)
     raise RuntimeError(
         f'refusing getattr({owner!r}, {name!r}) while loading a checkpoint: '
-        'only mmengine HistoryBuffer statistics methods are allowed')
+        'only the functions that mmengine checkpoints store are allowed')
 
 
 def mmengine_checkpoint_types() -> list:
     """The non-tensor globals found in mmengine Runner checkpoints."""
-    from mmengine.logging import HistoryBuffer
     dtypes = [getattr(np.dtypes, name) for name in dir(np.dtypes)
               if name.endswith('DType')]
-    return [HistoryBuffer, np.ndarray, np.dtype, _multiarray._reconstruct,
-            _multiarray.scalar, (history_buffer_method, 'builtins.getattr')
-            ] + dtypes
+    return [*_safe_attributes(), np.ndarray, np.dtype,
+            _multiarray._reconstruct, _multiarray.scalar,
+            (checkpoint_getattr, 'builtins.getattr')] + dtypes
 
 
 def allow_mmengine_checkpoint_types() -> None:

@@ -1,0 +1,19 @@
+# The two commands of the README, each doing the set-up it needs first:
+#   make demo   - the depth demo on the embedded synthetic data set
+#   make test   - the test suite
+# The set-up (tools/install.sh) is idempotent: into ./.venv, mmcv's compiled
+# ops built once per machine and cached in ~/.cache/mmxtkd.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+export PATH := $(abspath $(VENV))/bin:$(PATH)
+
+.PHONY: install test demo
+
+install:
+	bash tools/install.sh --venv $(VENV)
+
+test: install
+	$(PY) -m pytest tests -q -p no:cacheprovider
+
+demo: install
+	$(PY) tools/demo.py
