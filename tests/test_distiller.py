@@ -130,8 +130,43 @@ def test_config_errors():
         CrossTaskDistiller(student=STUDENT, teacher=TEACHER,
                            distill_losses=dict(at=dict(type='mmxtkd.ATLoss')),
                            student_feature='encoder')
-    with pytest.raises(ValueError, match='at least one loss'):
+    with pytest.raises(ValueError, match='without distillation losses'):
         CrossTaskDistiller(student=STUDENT, teacher=TEACHER, distill_losses={})
     with pytest.raises(ValueError, match='needs a teacher'):
         make(dict(type='mmxtkd.InvertedProjector', in_channels=1,
                   out_channels=1), teacher=None)
+
+
+def test_without_teacher_and_losses_it_is_the_student_alone():
+    model = CrossTaskDistiller(student=STUDENT)
+    inputs, samples = batch()
+    losses = model.loss(inputs, samples)
+    assert set(losses) == {'loss'}
+    torch.testing.assert_close(losses['loss'],
+                               model.student.loss(inputs, samples)['loss'])
+
+
+@pytest.mark.parametrize('projector, shape', [
+    (dict(type='mmxtkd.InvertedProjector'), (64, 16)),
+    (dict(type='mmxtkd.TraditionalProjector'), (16, 64)),
+    (dict(type='mmxtkd.ProjectorEnsemble'), (16, 64)),
+    (dict(type='mmxtkd.ProjectorEnsemble', direction='teacher_to_student'),
+     (64, 16)),
+])
+def test_projector_channels_follow_its_direction(projector, shape):
+    model = CrossTaskDistiller(
+        student=STUDENT, teacher=TEACHER, projector=projector,
+        student_channels=64, teacher_channels=16,
+        distill_losses=dict(fitnets=dict(type='mmxtkd.FitNetsLoss')))
+    assert all(m.shape == shape
+               for m in model.distill.projector.projection_matrices())
+    inputs, samples = batch()
+    assert torch.isfinite(model.loss(inputs, samples)['loss_distill_fitnets'])
+
+
+def test_missing_channels_are_named():
+    with pytest.raises(ValueError, match='needs in_channels'):
+        CrossTaskDistiller(
+            student=STUDENT, teacher=TEACHER, student_channels=64,
+            projector=dict(type='mmxtkd.InvertedProjector'),
+            distill_losses=dict(fitnets=dict(type='mmxtkd.FitNetsLoss')))

@@ -112,3 +112,10 @@ def test_channel_mismatch_is_an_error_where_channels_must_agree():
 def test_relational_triplet_needs_three_samples():
     with pytest.raises(ValueError, match='at least 3 samples'):
         RelationalTripletLoss()(torch.randn(2, 3, 1, 1), torch.randn(2, 3, 1, 1))
+
+
+@pytest.mark.parametrize('loss', [FitNetsLoss(), ATLoss(), PKTLoss(),
+                                  EnsembleCosineLoss(), RelationalTripletLoss()])
+def test_teacher_losses_without_a_teacher_say_so(loss):
+    with pytest.raises(ValueError, match='teacher'):
+        loss(torch.randn(3, 4, 2, 2), None)

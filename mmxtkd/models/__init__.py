@@ -1,6 +1,8 @@
+from .depth import (LightSkipDepthDecoder, SkipDepthDecoder,
+                    SkipDepthDecoderDW)
 from .distillers import CrossTaskDistiller, FeatureDistillation
 from .losses import (ATLoss, EnsembleCosineLoss, FitNetsLoss, PKTLoss,
-                     RelationalTripletLoss, SpectralRegLoss)
+                     RelationalTripletLoss, SILogLoss, SpectralRegLoss)
 from .projectors import (InvertedProjector, ProjectorEnsemble,
                          TraditionalProjector)
 from .teachers import FrozenTeacher
@@ -9,5 +11,6 @@ __all__ = [
     'InvertedProjector', 'TraditionalProjector', 'ProjectorEnsemble',
     'FrozenTeacher', 'FitNetsLoss', 'ATLoss', 'PKTLoss', 'EnsembleCosineLoss',
     'SpectralRegLoss', 'RelationalTripletLoss', 'CrossTaskDistiller',
-    'FeatureDistillation'
+    'FeatureDistillation', 'SILogLoss', 'SkipDepthDecoder', 'SkipDepthDecoderDW',
+    'LightSkipDepthDecoder'
 ]

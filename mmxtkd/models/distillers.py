@@ -9,13 +9,14 @@ from mmengine.registry import MODELS as ROOT_MODELS
 
 from mmxtkd.registry import MODELS
 from mmxtkd.utils import build_in_own_scope
+from .projectors import build_projector
 
 
 class FeatureDistillation(nn.Module):
     """Teacher + projector + losses for one student feature map.
 
     Turns a student map ``z_s`` (B, C_s, H, W) and the input images into a
-    dict of ``loss_distill_<name>`` terms. The teacher map is resized
+    dict of ``loss_distill_<name>`` terms (none without losses). The teacher map is resized
     (bilinear) to the student's spatial size, then the projector, if any, is
     applied on the side its :attr:`direction` names: inverted
     (``teacher_to_student``) compares ``z_s`` with ``P(z_t)``, traditional
@@ -26,20 +27,26 @@ class FeatureDistillation(nn.Module):
     """
 
     def __init__(self, losses: Dict[str, dict], teacher: Optional[dict] = None,
-                 projector: Optional[dict] = None) -> None:
+                 projector: Optional[dict] = None,
+                 student_channels: Optional[int] = None,
+                 teacher_channels: Optional[int] = None) -> None:
         super().__init__()
-        if not losses:
-            raise ValueError('distillation needs at least one loss')
-        self.teacher = MODELS.build(teacher) if teacher is not None else None
-        self.projector = (build_in_own_scope(MODELS, projector)
-                          if projector is not None else None)
-        if self.projector is not None and self.teacher is None:
+        if not losses and (teacher is not None or projector is not None):
+            raise ValueError('a teacher or projector without distillation '
+                             'losses: give at least one loss')
+        if projector is not None and teacher is None:
             raise ValueError('a projector needs a teacher to project to/from')
+        self.teacher = MODELS.build(teacher) if teacher is not None else None
+        self.projector = (build_projector(projector, student_channels,
+                                          teacher_channels)
+                          if projector is not None else None)
         self.losses = nn.ModuleDict(
             {name: build_in_own_scope(MODELS, cfg) for name, cfg in losses.items()})
 
     def forward(self, inputs: torch.Tensor,
                 student_feat: torch.Tensor) -> Dict[str, torch.Tensor]:
+        if not self.losses:
+            return {}
         if self.teacher is None:
             pred, target = student_feat, None
         else:
@@ -68,10 +75,14 @@ class CrossTaskDistiller(BaseModel):
             (``type='mmseg.DepthEstimator'``, ``'mmpretrain.ImageClassifier'``).
             Its data preprocessor is the distiller's.
         distill_losses: ``{name: loss config}``; each gives
-            ``loss_distill_<name>``.
+            ``loss_distill_<name>``. Empty (and no teacher): the student
+            alone, the baselines of the paper's tables.
         teacher: a :class:`FrozenTeacher` config, or None (teacher-free).
         projector: an Inverted/Traditional projector or ProjectorEnsemble
-            config, or None.
+            config, or None. Its ``in_channels`` / ``out_channels`` may be
+            left out and are then filled from ``student_channels`` and
+            ``teacher_channels`` by its direction (see ``build_projector``).
+        student_channels, teacher_channels: C_s and C_t of the feature pair.
         student_feature: dotted name of the student submodule whose output is
             ``Z_s`` ("right after the encoder"), captured with a forward hook
             while the student computes its own loss, so nothing runs twice.
@@ -83,16 +94,20 @@ class CrossTaskDistiller(BaseModel):
 
     def __init__(self,
                  student: dict,
-                 distill_losses: Dict[str, dict],
+                 distill_losses: Optional[Dict[str, dict]] = None,
                  teacher: Optional[dict] = None,
                  projector: Optional[dict] = None,
+                 student_channels: Optional[int] = None,
+                 teacher_channels: Optional[int] = None,
                  student_feature: str = 'backbone',
                  student_feature_index: int = -1,
                  init_cfg=None) -> None:
         super().__init__(init_cfg=init_cfg)
         self.student = build_in_own_scope(ROOT_MODELS, student)
         self.data_preprocessor = self.student.data_preprocessor
-        self.distill = FeatureDistillation(distill_losses, teacher, projector)
+        self.distill = FeatureDistillation(distill_losses or {}, teacher,
+                                           projector, student_channels,
+                                           teacher_channels)
         try:
             hooked = self.student.get_submodule(student_feature)
         except AttributeError as e:

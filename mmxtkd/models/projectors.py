@@ -7,7 +7,7 @@ student map into the teacher space. Both are a 1x1 convolution, i.e. one matrix
 applied at every position; the distiller feeds each the aligned map it expects
 and compares the output with the other side (see :attr:`direction`).
 """
-from typing import List
+from typing import List, Optional
 
 import torch
 import torch.nn as nn
@@ -78,6 +78,8 @@ class ProjectorEnsemble(BaseModule):
             ``'student_to_teacher'`` (traditional, as in Chen et al.).
     """
 
+    direction: str = 'student_to_teacher'
+
     def __init__(self, in_channels: int, out_channels: int,
                  num_projectors: int = 3,
                  direction: str = 'student_to_teacher',
@@ -103,3 +105,23 @@ class ProjectorEnsemble(BaseModule):
     def projection_matrices(self) -> List[torch.Tensor]:
         """One (out_channels, in_channels) matrix per projector."""
         return [p.weight.detach().flatten(1) for p in self.projectors]
+
+
+def build_projector(cfg: dict, student_channels: Optional[int] = None,
+                    teacher_channels: Optional[int] = None) -> nn.Module:
+    """Build a projector, filling ``in_channels`` / ``out_channels`` that the
+    config leaves out from the feature channels and the projector's direction
+    (teacher -> student for inverted, student -> teacher for traditional)."""
+    cfg = dict(cfg)
+    direction = cfg.get('direction', MODELS.get(cfg['type']).direction)
+    ends = ((teacher_channels, student_channels)
+            if direction == 'teacher_to_student' else
+            (student_channels, teacher_channels))
+    for key, channels in zip(('in_channels', 'out_channels'), ends):
+        if key not in cfg:
+            if channels is None:
+                raise ValueError(
+                    f"{cfg['type']} needs {key}: give it, or give the "
+                    'distiller student_channels and teacher_channels')
+            cfg[key] = channels
+    return MODELS.build(cfg)

@@ -1,12 +1,15 @@
 """A frozen teacher of any task: its encoder's feature map, without autograd."""
+import logging
 import os.path as osp
 import re
+from contextlib import contextmanager
 from typing import List, Optional, Sequence, Tuple, Union
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from mmengine.config import Config, ConfigDict
+from mmengine.logging import MMLogger
 from mmengine.model import BaseModule
 from mmengine.registry import MODELS as ROOT_MODELS
 from mmengine.runner.checkpoint import _load_checkpoint
@@ -45,6 +48,19 @@ def load_model_config(path: str) -> Config:
     if not osp.isfile(path):
         raise FileNotFoundError(f'teacher model config not found: {path}')
     return Config.fromfile(path)
+
+
+@contextmanager
+def _quiet_init_log():
+    """mmengine logs every parameter's initialisation at INFO; a frozen
+    teacher's hundreds of lines say nothing useful."""
+    logger = MMLogger.get_current_instance()
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def _without_pretrained_init(cfg):
@@ -124,7 +140,7 @@ class FrozenTeacher(BaseModule):
                  revise_keys: Sequence[Tuple[str, str]] = ((r'^module\.', ''), ),
                  init_cfg=None) -> None:
         super().__init__(init_cfg)
-        with torch.random.fork_rng(devices=[]):
+        with torch.random.fork_rng(devices=[]), _quiet_init_log():
             torch.manual_seed(init_seed)
             network = _build_model(model)
             if hasattr(network, 'init_weights'):

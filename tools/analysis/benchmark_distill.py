@@ -17,7 +17,6 @@ The variants run round-robin (so machine drift hits them alike) after
 [<= 1.03].
 """
 import argparse
-import copy
 import statistics
 import time
 from typing import Callable, Dict, List
@@ -74,13 +73,14 @@ def main() -> None:
                         else 'cpu')
     args = parser.parse_args()
 
-    cfg = Config.fromfile(args.config).model
+    cfg = Config.fromfile(args.config).model.to_dict()
     if cfg.get('teacher') is None or cfg.get('projector') is None:
         raise SystemExit(f'{args.config} has no teacher and projector to time')
     distiller = build_in_own_scope(ROOT_MODELS, cfg).to(args.device).train()
-    spectral_cfg = copy.deepcopy(cfg)
-    spectral_cfg.update(teacher=None, projector=None, distill_losses=dict(
-        spectral=dict(type='mmxtkd.SpectralRegLoss', rank=2)))
+    spectral_cfg = dict(
+        cfg, teacher=None, projector=None,
+        distill_losses=dict(spectral=dict(type='mmxtkd.SpectralRegLoss',
+                                          rank=2)))
     spectral = build_in_own_scope(ROOT_MODELS, spectral_cfg).to(args.device).train()
     student = spectral.student  # the same network, without the extra term
 

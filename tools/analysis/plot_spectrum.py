@@ -2,66 +2,10 @@
 
     python tools/analysis/plot_spectrum.py WORK_DIR/spectral_history.jsonl \
         --out spectrum.png
-
-One panel per projection matrix: every singular value over training (log
-scale, darker = larger), and the numerical rank (sigma_i > tol * sigma_1) as a
-shaded green area on the right axis.
 """
 import argparse
-import json
-from collections import defaultdict
-from typing import Dict, List
 
-import matplotlib
-
-matplotlib.use('Agg')
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-
-def read_history(path: str) -> Dict[str, List[dict]]:
-    """Records of the spectra file grouped by projector tag, by iteration."""
-    groups: Dict[str, List[dict]] = defaultdict(list)
-    with open(path) as f:
-        for line_no, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise ValueError(f'{path}:{line_no} is not a JSON line: {e}')
-            groups[rec['projector']].append(rec)
-    if not groups:
-        raise ValueError(f'{path} holds no spectra; was SpectralRankHook on?')
-    for recs in groups.values():
-        recs.sort(key=lambda r: r['iter'])
-    return dict(groups)
-
-
-def plot(groups: Dict[str, List[dict]], out: str) -> None:
-    fig, axes = plt.subplots(1, len(groups), figsize=(5 * len(groups), 3.6),
-                             squeeze=False)
-    for ax, (tag, recs) in zip(axes[0], groups.items()):
-        iters = np.array([r['iter'] for r in recs])
-        sv = np.array([r['singular_values'] for r in recs])  # (T, n)
-        ranks = np.array([r['rank'] for r in recs])
-        rank_ax = ax.twinx()
-        rank_ax.fill_between(iters, 0, ranks, color='tab:green', alpha=0.25,
-                             step='post', label='numerical rank')
-        rank_ax.set_ylim(0, sv.shape[1])
-        rank_ax.set_ylabel('rank (tol %.g)' % recs[0]['tol'])
-        colours = plt.cm.viridis(np.linspace(0, 0.9, sv.shape[1]))
-        for i in range(sv.shape[1]):
-            ax.plot(iters, np.maximum(sv[:, i], 1e-12), color=colours[i], lw=0.8)
-        ax.set_yscale('log')
-        ax.set_zorder(rank_ax.get_zorder() + 1)
-        ax.patch.set_visible(False)
-        ax.set_xlabel('iteration')
-        ax.set_ylabel('singular value')
-        ax.set_title(f'{tag} ({sv.shape[1]} singular values)')
-    fig.tight_layout()
-    fig.savefig(out, dpi=120)
-    plt.close(fig)
+from mmxtkd.visualization import plot_spectrum, read_history
 
 
 def main() -> None:
@@ -69,7 +13,7 @@ def main() -> None:
     parser.add_argument('history', help='spectral_history.jsonl of a run')
     parser.add_argument('--out', default='spectrum.png', help='PNG to write')
     args = parser.parse_args()
-    plot(read_history(args.history), args.out)
+    plot_spectrum(read_history(args.history), args.out)
     print(f'wrote {args.out}')
 
 

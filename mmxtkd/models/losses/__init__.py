@@ -3,7 +3,8 @@ from .ensemble_cosine import EnsembleCosineLoss
 from .fitnets import FitNetsLoss
 from .pkt import PKTLoss
 from .relational import RelationalTripletLoss
+from .silog import SILogLoss
 from .spectral import SpectralRegLoss
 
 __all__ = ['FitNetsLoss', 'ATLoss', 'PKTLoss', 'EnsembleCosineLoss',
-           'SpectralRegLoss', 'RelationalTripletLoss']
+           'SpectralRegLoss', 'RelationalTripletLoss', 'SILogLoss']

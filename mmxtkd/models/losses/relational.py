@@ -48,6 +48,8 @@ class RelationalTripletLoss(nn.Module):
         return triplet_logits(pairwise_distances(emb), self.tau)
 
     def forward(self, pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        if target is None:
+            raise ValueError('RelationalTripletLoss needs a teacher map')
         for what, x in (('pred', pred), ('target', target)):
             if x.dim() != 4:
                 raise ValueError(f'RelationalTripletLoss: {what} must be a '

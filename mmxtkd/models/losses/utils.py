@@ -5,6 +5,10 @@ import torch
 def check_pair(pred: torch.Tensor, target: torch.Tensor, name: str,
                same_channels: bool = True) -> None:
     """Check that two (B, C, H, W) maps can be compared; name the mismatch."""
+    if target is None:
+        raise ValueError(f'{name} compares the student with a teacher map, '
+                         'but there is none (teacher-free distillation takes '
+                         'SpectralRegLoss)')
     for what, x in (('pred', pred), ('target', target)):
         if x.dim() != 4:
             raise ValueError(f'{name}: {what} must be a (B, C, H, W) map, got '

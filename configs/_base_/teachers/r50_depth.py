@@ -1,0 +1,8 @@
+# Same-task teacher: this package's ResNet-50 depth student trained on NYUv2
+# (configs/depth/r50_baseline.py); its checkpoint loads into the same config.
+teacher = dict(
+    type='mmxtkd.FrozenTeacher',
+    model='{{fileDirname}}/../models/depth_r50_decoder.py',
+    feature_module='student.backbone',
+    checkpoint='checkpoints/depth_r50_nyu.pth')
+teacher_channels = 2048

@@ -1,0 +1,4 @@
+from .decoders import (LightSkipDepthDecoder, SkipDepthDecoder,
+                       SkipDepthDecoderDW)
+
+__all__ = ['SkipDepthDecoder', 'SkipDepthDecoderDW', 'LightSkipDepthDecoder']
