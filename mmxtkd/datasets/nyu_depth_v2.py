@@ -1,7 +1,7 @@
 """NYUv2 depth in the layout of BTS / AiT (``sync/`` and ``official_splits/``)."""
 import os
 import os.path as osp
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 from mmseg.datasets import NYUDataset
 
@@ -10,6 +10,19 @@ from mmxtkd.registry import DATASETS
 PREPARE_HINT = ('Prepare NYUv2 with tools/dataset_converters/nyu_depth_v2.py '
                 '(or make the synthetic stand-in with tools/dataset_converters/'
                 'make_synthetic_depth.py).')
+
+
+def find_pairs(root: str) -> List[Tuple[str, str]]:
+    """Every ``rgb_X.jpg`` under ``root`` with a ``sync_depth_X.png`` beside
+    it, as sorted (image, depth) paths."""
+    pairs = []
+    for dirpath, _, files in os.walk(root):
+        for name in files:
+            if name.startswith('rgb_') and name.endswith('.jpg'):
+                depth = osp.join(dirpath, 'sync_depth_' + name[4:-4] + '.png')
+                if osp.isfile(depth):
+                    pairs.append((osp.join(dirpath, name), depth))
+    return sorted(pairs)
 
 
 @DATASETS.register_module()
@@ -48,7 +61,7 @@ class NYUDepthV2Dataset(NYUDataset):
         if self.ann_file:
             pairs = self._read_list(self.ann_file, root)
         else:
-            pairs = self._scan(root)
+            pairs = [(img, depth, None) for img, depth in find_pairs(root)]
         if not pairs:
             raise FileNotFoundError(
                 f'no NYUv2 samples (rgb_*.jpg + sync_depth_*.png) under {root}'
@@ -88,17 +101,6 @@ class NYUDepthV2Dataset(NYUDataset):
                 focal = float(parts[2]) if len(parts) > 2 else None
                 pairs.append((img, depth, focal))
         return pairs
-
-    @staticmethod
-    def _scan(root: str) -> List[tuple]:
-        pairs = []
-        for dirpath, _, files in os.walk(root):
-            for name in files:
-                if name.startswith('rgb_') and name.endswith('.jpg'):
-                    depth = osp.join(dirpath, 'sync_depth_' + name[4:-4] + '.png')
-                    if osp.isfile(depth):
-                        pairs.append((osp.join(dirpath, name), depth, None))
-        return sorted(pairs)
 
     def prepare_data(self, idx: int) -> Optional[dict]:
         try:

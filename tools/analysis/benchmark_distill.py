@@ -73,7 +73,7 @@ def main() -> None:
                         else 'cpu')
     args = parser.parse_args()
 
-    cfg = Config.fromfile(args.config).model.to_dict()
+    cfg = Config.fromfile(args.config).model
     if cfg.get('teacher') is None or cfg.get('projector') is None:
         raise SystemExit(f'{args.config} has no teacher and projector to time')
     distiller = build_in_own_scope(ROOT_MODELS, cfg).to(args.device).train()

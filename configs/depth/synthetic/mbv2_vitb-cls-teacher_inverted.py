@@ -41,6 +41,8 @@ param_scheduler = [
         type='OneCycleLR',
         eta_max=1e-3,
         total_steps=max_iters,
+        begin=0,
+        end=max_iters,
         by_epoch=False)
 ]
 train_cfg = dict(

@@ -64,6 +64,10 @@ class SkipDepthDecoderBase(BaseDecodeHead):
             loss_decode]
         self.loss_decode = nn.ModuleList(MODELS.build(cfg) for cfg in losses)
 
+    def extra_repr(self) -> str:  # BaseDecodeHead's names unset attributes
+        return (f'in_channels={self.in_channels}, channels={self.channels}, '
+                f'max_depth={self.max_depth}')
+
     def act(self) -> nn.Module:
         return nn.LeakyReLU(self.negative_slope)
 
