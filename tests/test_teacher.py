@@ -116,10 +116,11 @@ def test_vit_tokens_become_a_map_without_the_class_token():
                img_size=64, patch_size=16)
     as_map = FrozenTeacher(dict(vit, out_type='featmap'), init_seed=1)
     as_tokens = FrozenTeacher(dict(vit, out_type='raw'), init_seed=1)
-    x = torch.randn(2, 3, 64, 64)
-    out = as_tokens(x)
-    assert out.shape == (2, 192, 4, 4)
-    torch.testing.assert_close(out, as_map(x))
+    for size, grid in (((64, 64), (4, 4)), ((64, 96), (4, 6))):
+        x = torch.randn(2, 3, *size)
+        out = as_tokens(x)
+        assert out.shape == (2, 192, *grid)
+        torch.testing.assert_close(out, as_map(x))
 
 
 def test_input_size_resizes_before_the_teacher():

@@ -16,14 +16,15 @@ class FeatureDistillation(nn.Module):
     """Teacher + projector + losses for one student feature map.
 
     Turns a student map ``z_s`` (B, C_s, H, W) and the input images into a
-    dict of ``loss_distill_<name>`` terms (none without losses). The teacher map is resized
-    (bilinear) to the student's spatial size, then the projector, if any, is
-    applied on the side its :attr:`direction` names: inverted
-    (``teacher_to_student``) compares ``z_s`` with ``P(z_t)``, traditional
-    compares ``P(z_s)`` with ``z_t``. Without a teacher the losses see
-    ``(z_s, None)`` (teacher-free, e.g. ``SpectralRegLoss``).
+    dict of ``loss_distill_<name>`` terms (none without losses). The teacher
+    map is resized (bilinear) to the student's spatial size, then the
+    projector, if any, is applied on the side its ``direction`` names:
+    inverted (``teacher_to_student``) compares ``z_s`` with ``P(z_t)``,
+    traditional compares ``P(z_s)`` with ``z_t``. Without a teacher the
+    losses see ``(z_s, None)`` (teacher-free, e.g. ``SpectralRegLoss``).
 
-    The GAN integrations reuse this module as it is.
+    It is separate from the model wrapper so that students with their own
+    ``train_step`` (GANs) can add the same terms.
     """
 
     def __init__(self, losses: Dict[str, dict], teacher: Optional[dict] = None,
@@ -56,12 +57,11 @@ class FeatureDistillation(nn.Module):
                     teacher_feat, size=student_feat.shape[-2:],
                     mode='bilinear', align_corners=False)
             pred, target = student_feat, teacher_feat
-            if self.projector is None:
-                pass
-            elif self.projector.direction == 'teacher_to_student':
-                target = self.projector(teacher_feat)
-            else:
-                pred = self.projector(student_feat)
+            if self.projector is not None:
+                if self.projector.direction == 'teacher_to_student':
+                    target = self.projector(teacher_feat)
+                else:
+                    pred = self.projector(student_feat)
         return {f'loss_distill_{name}': loss(pred, target)
                 for name, loss in self.losses.items()}
 

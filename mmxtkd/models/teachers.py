@@ -19,20 +19,20 @@ from mmxtkd.registry import MODELS
 from mmxtkd.utils import build_in_own_scope
 
 
-def tokens_to_map(tokens: torch.Tensor, num_extra_tokens: int = 1,
-                  grid: Optional[Tuple[int, int]] = None) -> torch.Tensor:
-    """ViT tokens (B, N, C) -> map (B, C, H, W), dropping the leading
-    ``num_extra_tokens`` (class / distillation tokens). ``grid`` defaults to a
-    square one."""
+def tokens_to_map(tokens: torch.Tensor, num_extra_tokens: int,
+                  image_size: Tuple[int, int]) -> torch.Tensor:
+    """ViT tokens (B, N, C) -> map (B, C, h, w), dropping the leading
+    ``num_extra_tokens`` (class / distillation tokens); the grid has the
+    aspect ratio of the input image ``image_size`` (H, W)."""
     x = tokens[:, num_extra_tokens:]
     b, n, c = x.shape
-    if grid is None:
-        side = int(round(n**0.5))
-        if side * side != n:
-            raise ValueError(f'{n} patch tokens do not form a square grid; '
-                             'give the teacher a token_grid (H, W)')
-        grid = (side, side)
-    return x.transpose(1, 2).reshape(b, c, *grid)
+    h = max(1, round((n * image_size[0] / image_size[1])**0.5))
+    w = n // h
+    if h * w != n:
+        raise ValueError(f'{n} patch tokens do not form a grid with the '
+                         f'aspect ratio of a {image_size[0]}x{image_size[1]} '
+                         'input; check num_extra_tokens')
+    return x.transpose(1, 2).reshape(b, c, h, w)
 
 
 def load_model_config(path: str) -> Config:
@@ -257,7 +257,7 @@ class FrozenTeacher(BaseModule):
         if isinstance(out, (list, tuple)):  # e.g. ViT 'raw' outputs
             out = out[0]
         if out.dim() == 3:
-            out = tokens_to_map(out, self.num_extra_tokens)
+            out = tokens_to_map(out, self.num_extra_tokens, x.shape[-2:])
         if out.dim() != 4:
             raise ValueError('the teacher encoder returned a tensor of shape '
                              f'{tuple(out.shape)}; expected a (B, C, h, w) map '

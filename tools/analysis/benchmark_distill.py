@@ -14,7 +14,7 @@ the script builds, on random inputs of the given size:
 The variants run round-robin (so machine drift hits them alike) after
 ``--warmup`` untimed rounds; the medians are reported with the ratios
 ``distill / (student + teacher)`` [<= 1.05] and ``spectral / student``
-[<= 1.03].
+[<= 1.03]. The quartiles show how noisy the machine was.
 """
 import argparse
 import statistics
@@ -72,6 +72,8 @@ def main() -> None:
     parser.add_argument('--device', default='cuda' if torch.cuda.is_available()
                         else 'cpu')
     args = parser.parse_args()
+    if args.rounds < 2:
+        parser.error('--rounds must be at least 2')
 
     cfg = Config.fromfile(args.config).model
     if cfg.get('teacher') is None or cfg.get('projector') is None:
@@ -118,7 +120,9 @@ def main() -> None:
           f' on {dev}; medians of {args.rounds} rounds after {args.warmup} '
           'warm-up rounds')
     for k in steps:
-        print(f'  {k:<9} {1000 * med[k]:9.1f} ms')
+        q1, _, q3 = statistics.quantiles(times[k], n=4)
+        print(f'  {k:<9} {1000 * med[k]:9.1f} ms  '
+              f'(quartiles {1000 * q1:.1f} - {1000 * q3:.1f})')
     r1 = med['distill'] / (med['student'] + med['teacher'])
     r2 = med['spectral'] / med['student']
     print(f'  distill / (student + teacher) = {r1:.3f}  (target <= 1.05)')
