@@ -58,3 +58,4 @@ default_hooks = dict(
         max_keep_ckpts=2))
 custom_hooks = [dict(type='mmxtkd.SpectralRankHook', interval=20)]
 env_cfg = dict(cudnn_benchmark=False)
+randomness = dict(seed=0)
