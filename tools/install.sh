@@ -69,7 +69,7 @@ read -r TORCH_VER TORCH_CUDA PY_TAG HAS_GPU GPU_ARCH < <("$PY" - <<'EOF'
 import sys, torch
 gpu = torch.cuda.is_available()
 arch = '%d.%d' % torch.cuda.get_device_capability() if gpu else '-'
-print(torch.__version__.split('+')[0], torch.version.cuda or '-',
+print(torch.__version__.replace('+', '-'), torch.version.cuda or '-',
       'cp%d%d' % sys.version_info[:2], int(gpu), arch)
 EOF
 )
@@ -107,7 +107,7 @@ build_mmcv() {
   tar xzf "$src/mmcv-$MMCV_VERSION.tar.gz" -C "$src"
   # torch >= 2.14 headers require C++20, older ones C++17; mmcv hard-codes 14/17.
   local std=17
-  "$PY" -c "import torch,sys; sys.exit(tuple(map(int, '$TORCH_VER'.split('.')[:2])) < (2, 14))" && std=20
+  "$PY" -c "import sys; sys.exit(tuple(map(int, '$TORCH_VER'.split('.')[:2])) < (2, 14))" && std=20
   sed -i "s/-std=c++1[47]/-std=c++$std/g" "$src/mmcv-$MMCV_VERSION/setup.py"
   (
     cd "$src/mmcv-$MMCV_VERSION"
