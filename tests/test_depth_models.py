@@ -105,3 +105,25 @@ def test_vit_converter_reproduces_torchvision_features(tmp_path):
     torch.testing.assert_close(teacher(x), expected, atol=1e-4, rtol=1e-4)
     with pytest.raises(KeyError, match='unexpected key'):
         convert_vit({'encoder.something_else': torch.zeros(1)})
+
+
+def test_depth_teacher_loads_a_checkpoint_of_the_r50_baseline(tmp_path):
+    """The same-task teacher: a runner checkpoint of configs/depth/r50_baseline
+    loads into configs/_base_/teachers/r50_depth.py's FrozenTeacher."""
+    from mmxtkd.models import FrozenTeacher
+    cfg = Config.fromfile(osp.join(REPO, 'configs/depth/r50_baseline.py'))
+    baseline = build_in_own_scope(MODELS, cfg.model)
+    for p in baseline.parameters():
+        nn.init.normal_(p, std=0.01)
+    path = tmp_path / 'depth_r50_nyu.pth'
+    torch.save(dict(meta=dict(iter=1), state_dict=baseline.state_dict()), path)
+    teacher_cfg = Config.fromfile(
+        osp.join(REPO, 'configs/_base_/teachers/r50_depth.py')).teacher
+    args = {k: v for k, v in teacher_cfg.items() if k != 'type'}
+    args['checkpoint'] = str(path)
+    teacher = FrozenTeacher(**args)
+    baseline.eval()
+    x = torch.randn(1, 3, 64, 64)
+    with torch.no_grad():
+        expected = baseline.student.backbone(x)[-1]
+    torch.testing.assert_close(teacher(x), expected)

@@ -133,7 +133,7 @@ def test_empty_batch_and_unknown_submodule_errors():
     with pytest.raises(ValueError, match='non-empty'):
         teacher(torch.randn(0, 3, 32, 32))
     with pytest.raises(ValueError, match="no submodule 'neck'"):
-        FrozenTeacher(TINY_RESNET, feature_module='neck')
+        FrozenTeacher(TINY_RESNET, feature='neck')
 
 
 def test_builds_the_backbone_of_a_package_config_without_downloading():

@@ -110,7 +110,7 @@ class FrozenTeacher(BaseModule):
         checkpoint: local path (or URL) of its weights; None keeps the random
             initialisation.
         init_seed: seed of the random initialisation.
-        feature_module: dotted name of the encoder inside the model; None
+        feature: dotted name of the encoder inside the model; None
             takes ``model.backbone`` when it exists (dropping necks and heads),
             else the model itself.
         out_index: which output of the encoder to return when it returns
@@ -129,7 +129,7 @@ class FrozenTeacher(BaseModule):
                  model: Union[dict, str],
                  checkpoint: Optional[str] = None,
                  init_seed: int = 0,
-                 feature_module: Optional[str] = None,
+                 feature: Optional[str] = None,
                  out_index: int = -1,
                  num_extra_tokens: int = 1,
                  mean: Optional[Sequence[float]] = None,
@@ -147,7 +147,7 @@ class FrozenTeacher(BaseModule):
                 network.init_weights()
         if checkpoint is not None:
             self._load(network, checkpoint, revise_keys)
-        encoder = self._select_encoder(network, feature_module)
+        encoder = self._select_encoder(network, feature)
         encoder.requires_grad_(False)
         encoder.eval()
         # Outside the module tree on purpose: see the class docstring.
@@ -198,14 +198,14 @@ class FrozenTeacher(BaseModule):
 
     @staticmethod
     def _select_encoder(network: nn.Module,
-                        feature_module: Optional[str]) -> nn.Module:
-        if feature_module is None:
+                        feature: Optional[str]) -> nn.Module:
+        if feature is None:
             return getattr(network, 'backbone', network)
         try:
-            return network.get_submodule(feature_module)
+            return network.get_submodule(feature)
         except AttributeError as e:
             raise ValueError(f'the teacher {type(network).__name__} has no '
-                             f'submodule {feature_module!r}') from e
+                             f'submodule {feature!r}') from e
 
     def _init_renorm(self, mean, std, student_mean, student_std) -> None:
         given = [x is not None for x in (mean, std, student_mean, student_std)]

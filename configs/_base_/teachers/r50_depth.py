@@ -3,6 +3,6 @@
 teacher = dict(
     type='mmxtkd.FrozenTeacher',
     model='{{fileDirname}}/../models/depth_r50_decoder.py',
-    feature_module='student.backbone',
+    feature='student.backbone',
     checkpoint='checkpoints/depth_r50_nyu.pth')
 teacher_channels = 2048
