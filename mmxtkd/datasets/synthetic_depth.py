@@ -148,7 +148,7 @@ def _write_scene(rng: np.random.Generator, folder: str, frames: int,
 
 def make_synthetic_nyu(out_dir: str, train_scenes: int = 40,
                        test_scenes: int = 10, frames_per_scene: int = 10,
-                       size: Tuple[int, int] = (120, 160), seed: int = 0) -> Dict:
+                       size: Tuple[int, int] = (96, 128), seed: int = 0) -> Dict:
     """Write a synthetic data set in the NYUv2 (BTS / AiT) layout.
 
     ``out_dir/sync/<scene>/`` (train) and ``out_dir/official_splits/test/

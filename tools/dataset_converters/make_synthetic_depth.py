@@ -2,7 +2,7 @@
 
     python tools/dataset_converters/make_synthetic_depth.py \
         [--out data/nyu_depth_v2_synthetic] [--train-scenes 40] \
-        [--test-scenes 10] [--frames 10] [--size 120 160] [--seed 0]
+        [--test-scenes 10] [--frames 10] [--size 96 128] [--seed 0]
 
 Procedural rooms with boxes and spheres, textured and shaded, rendered by ray
 casting with their true depth (see mmxtkd.datasets.synthetic_depth). The same
@@ -21,7 +21,7 @@ def main() -> None:
     parser.add_argument('--test-scenes', type=int, default=10)
     parser.add_argument('--frames', type=int, default=10,
                         help='frames per scene')
-    parser.add_argument('--size', type=int, nargs=2, default=(120, 160),
+    parser.add_argument('--size', type=int, nargs=2, default=(96, 128),
                         metavar=('H', 'W'))
     parser.add_argument('--seed', type=int, default=0)
     args = parser.parse_args()
