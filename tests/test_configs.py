@@ -5,6 +5,7 @@ is left out (the model stays randomly initialised) after checking that the
 config names one; the loading itself is tested in test_teacher.py.
 """
 import glob
+import json
 import os.path as osp
 
 import pytest
@@ -16,6 +17,26 @@ from conftest import REPO
 CONFIGS = sorted(
     p for p in glob.glob(osp.join(REPO, 'configs', '**', '*.py'),
                          recursive=True) if '_base_' not in p)
+
+
+MODEL_SNAPSHOT = osp.join(REPO, 'tests', 'data', 'config_models.json')
+
+
+def test_configs_build_the_recorded_models():
+    """Every config's ``model`` equals the recorded one, so rewriting how the
+    configs inherit from each other cannot change what they build. Update
+    tests/data/config_models.json only with a change that means to."""
+    with open(MODEL_SNAPSHOT) as f:
+        recorded = json.load(f)
+    current = {
+        osp.relpath(p, osp.join(REPO, 'configs')):
+        json.loads(json.dumps(
+            Config.fromfile(p, import_custom_modules=False).model.to_dict()))
+        for p in CONFIGS
+    }
+    assert sorted(current) == sorted(recorded)
+    changed = [name for name in current if current[name] != recorded[name]]
+    assert not changed
 
 
 def test_there_is_a_config_for_every_family():

@@ -14,20 +14,20 @@ from mmxtkd.models import (LightSkipDepthDecoder, SkipDepthDecoder,
                            SkipDepthDecoderDW)
 from mmxtkd.utils import build_in_own_scope
 
-BASES = osp.join(REPO, 'configs', '_base_', 'models')
+CONFIGS = osp.join(REPO, 'configs')
 
 
 def student(name):
-    cfg = Config.fromfile(osp.join(BASES, name)).model
+    cfg = Config.fromfile(osp.join(CONFIGS, name)).model
     model = build_in_own_scope(MODELS, cfg.student)
     model.eval()
     return model, cfg.student_channels
 
 
 @pytest.mark.parametrize('name, z_channels', [
-    ('depth_mbv2-0.5_decoder.py', 1280),
-    ('depth_effb0_decoder.py', 1280),
-    ('depth_r50_decoder.py', 2048),
+    ('_base_/models/depth_mbv2-0.5_decoder.py', 1280),
+    ('_base_/models/depth_effb0_decoder.py', 1280),
+    ('_base_/models/depth_r50_decoder.py', 2048),
 ])
 def test_decoder_output_for_each_encoder(name, z_channels):
     model, channels = student(name)
@@ -44,7 +44,7 @@ def test_decoder_output_for_each_encoder(name, z_channels):
 
 
 def test_light_decoder_ends_at_stride_4_and_predicts_full_size():
-    model, _ = student('depth_mbv2-0.5_ulight-skip-4b.py')
+    model, _ = student('depth/mbv2-ulight4b_baseline.py')
     x = torch.randn(1, 3, 64, 96)
     with torch.no_grad():
         assert model(x, mode='tensor').shape == (1, 1, 16, 24)

@@ -1,15 +1,4 @@
-# Attention transfer, traditional projection:
-# classification (ViT-B/16) teacher -> EfficientNet-B0 + Decoder.
-_base_ = [
-    '../_base_/models/depth_effb0_decoder.py',
-    '../_base_/teachers/vitb16_cls.py',
-    '../_base_/projections/traditional.py',
-    '../_base_/datasets/nyu_depth_v2.py',
-    '../_base_/schedules/depth_25ep.py',
-    '../_base_/default_runtime.py',
-]
+# Attention transfer instead of FitNets.
+_base_ = './effb0_vitb-cls-teacher_traditional.py'
 model = dict(
-    teacher={{_base_.teacher}},
-    teacher_channels={{_base_.teacher_channels}},
-    projector={{_base_.projector}},
-    distill_losses=dict(at=dict(type='mmxtkd.ATLoss')))
+    distill_losses=dict(_delete_=True, at=dict(type='mmxtkd.ATLoss')))

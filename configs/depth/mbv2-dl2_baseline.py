@@ -1,7 +1,3 @@
-# MobileNetV2-0.5 + Decoder_dl2 alone (no teacher): the baseline.
-_base_ = [
-    '../_base_/models/depth_mbv2-0.5_decoder-dl2.py',
-    '../_base_/datasets/nyu_depth_v2.py',
-    '../_base_/schedules/depth_25ep.py',
-    '../_base_/default_runtime.py',
-]
+# MobileNetV2-0.5 + Decoder_dl2 (second conv of each block depthwise) alone.
+_base_ = './mbv2_baseline.py'
+model = dict(student=dict(decode_head=dict(type='mmxtkd.SkipDepthDecoderDW')))

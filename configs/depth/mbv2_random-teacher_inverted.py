@@ -1,15 +1,7 @@
-# FitNets, inverted projection:
-# random ViT-B/16 teacher -> MobileNetV2-0.5 + Decoder.
-_base_ = [
-    '../_base_/models/depth_mbv2-0.5_decoder.py',
-    '../_base_/teachers/vitb16_random.py',
-    '../_base_/projections/inverted.py',
-    '../_base_/datasets/nyu_depth_v2.py',
-    '../_base_/schedules/depth_25ep.py',
-    '../_base_/default_runtime.py',
-]
-model = dict(
-    teacher={{_base_.teacher}},
-    teacher_channels={{_base_.teacher_channels}},
-    projector={{_base_.projector}},
-    distill_losses=dict(fitnets=dict(type='mmxtkd.FitNetsLoss')))
+# FitNets, inverted projection: random (ViT-B/16, seed 0) teacher ->
+# MobileNetV2-0.5 + Decoder. 1xb16, 25 epochs.
+_base_ = ['./mbv2_baseline.py', '../_base_/teachers/vitb16_random.py',
+          '../_base_/projections/inverted.py']
+model = dict(teacher={{_base_.teacher}}, projector={{_base_.projector}},
+             teacher_channels={{_base_.teacher_channels}},
+             distill_losses=dict(fitnets=dict(type='mmxtkd.FitNetsLoss')))

@@ -1,15 +1,3 @@
-# FitNets, traditional projection:
-# random ViT-B/16 teacher -> MobileNetV2-0.5 + Decoder.
-_base_ = [
-    '../_base_/models/depth_mbv2-0.5_decoder.py',
-    '../_base_/teachers/vitb16_random.py',
-    '../_base_/projections/traditional.py',
-    '../_base_/datasets/nyu_depth_v2.py',
-    '../_base_/schedules/depth_25ep.py',
-    '../_base_/default_runtime.py',
-]
-model = dict(
-    teacher={{_base_.teacher}},
-    teacher_channels={{_base_.teacher_channels}},
-    projector={{_base_.projector}},
-    distill_losses=dict(fitnets=dict(type='mmxtkd.FitNetsLoss')))
+# Traditional projection: student features mapped into the teacher space.
+_base_ = './mbv2_random-teacher_inverted.py'
+model = dict(projector=dict(type='mmxtkd.TraditionalProjector'))

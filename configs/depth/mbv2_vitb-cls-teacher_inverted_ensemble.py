@@ -1,15 +1,7 @@
-# Projector ensemble, inverted projection:
-# classification (ViT-B/16) teacher -> MobileNetV2-0.5 + Decoder.
-_base_ = [
-    '../_base_/models/depth_mbv2-0.5_decoder.py',
-    '../_base_/teachers/vitb16_cls.py',
-    '../_base_/projections/ensemble_inverted.py',
-    '../_base_/datasets/nyu_depth_v2.py',
-    '../_base_/schedules/depth_25ep.py',
-    '../_base_/default_runtime.py',
-]
-model = dict(
-    teacher={{_base_.teacher}},
-    teacher_channels={{_base_.teacher_channels}},
-    projector={{_base_.projector}},
-    distill_losses=dict(ensemble=dict(type='mmxtkd.EnsembleCosineLoss')))
+# Projector ensemble (Chen et al., NeurIPS 2022) and a cosine loss instead of
+# one linear projector and FitNets; inverted direction.
+_base_ = './mbv2_vitb-cls-teacher_inverted.py'
+ensemble = dict(
+    type='mmxtkd.ProjectorEnsemble', direction='teacher_to_student')
+model = dict(projector=ensemble, distill_losses=dict(
+    _delete_=True, ensemble=dict(type='mmxtkd.EnsembleCosineLoss')))

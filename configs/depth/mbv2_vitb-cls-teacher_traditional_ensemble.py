@@ -1,15 +1,3 @@
-# Projector ensemble, traditional projection:
-# classification (ViT-B/16) teacher -> MobileNetV2-0.5 + Decoder.
-_base_ = [
-    '../_base_/models/depth_mbv2-0.5_decoder.py',
-    '../_base_/teachers/vitb16_cls.py',
-    '../_base_/projections/ensemble_traditional.py',
-    '../_base_/datasets/nyu_depth_v2.py',
-    '../_base_/schedules/depth_25ep.py',
-    '../_base_/default_runtime.py',
-]
-model = dict(
-    teacher={{_base_.teacher}},
-    teacher_channels={{_base_.teacher_channels}},
-    projector={{_base_.projector}},
-    distill_losses=dict(ensemble=dict(type='mmxtkd.EnsembleCosineLoss')))
+# The projector ensemble in the traditional direction.
+_base_ = './mbv2_vitb-cls-teacher_inverted_ensemble.py'
+model = dict(projector=dict(direction='student_to_teacher'))
