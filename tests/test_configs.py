@@ -1,18 +1,18 @@
-"""Every config in configs/ builds (model and datasets' pipelines) on CPU.
-
-No teacher weights exist on a test machine: a configured teacher checkpoint
-is left out (the model stays randomly initialised) after checking that the
-config names one; the loading itself is tested in test_teacher.py.
-"""
+"""Every config in configs/ builds (model and datasets' pipelines) on CPU
+and loads the weights it names, in a folder whose checkpoints/ holds each
+file made as the configs' README says, from random weights written in the
+source layout (tests/source_checkpoints.py)."""
 import glob
 import json
 import os.path as osp
 
 import pytest
+import torch
 from mmengine.config import Config
 from mmengine.registry import DATASETS, MODELS, DefaultScope
 
 from conftest import REPO
+from source_checkpoints import write_user_checkpoints
 
 CONFIGS = sorted(
     p for p in glob.glob(osp.join(REPO, 'configs', '**', '*.py'),
@@ -43,24 +43,39 @@ def test_there_is_a_config_for_every_family():
     names = {osp.relpath(p, osp.join(REPO, 'configs')) for p in CONFIGS}
     assert 'depth/mbv2_vitb-cls-teacher_inverted.py' in names
     assert 'depth/synthetic/mbv2_vitb-cls-teacher_inverted.py' in names
-    assert len([n for n in names if n.startswith('depth/mbv2_')]) == 39
-    assert len([n for n in names if '_spectral-r' in n]) == 6
+    assert len([n for n in names if n.startswith('depth/mbv2_')]) == 55
+    assert len([n for n in names if n.startswith('depth/mbv2_spectral-r')]) == 6
+    assert len([n for n in names if '-teacher_' in n and 'ait-' in n]) == 16
+
+
+@pytest.fixture(scope='module')
+def user_folder(tmp_path_factory):
+    return write_user_checkpoints(str(tmp_path_factory.mktemp('user')))
 
 
 @pytest.mark.parametrize('path', CONFIGS,
                          ids=[osp.relpath(p, REPO) for p in CONFIGS])
-def test_config_builds(path):
+def test_config_builds_and_loads_its_weights(path, user_folder, monkeypatch):
+    monkeypatch.chdir(user_folder)
     cfg = Config.fromfile(path)
-    teacher = cfg.model.get('teacher')
-    if teacher is not None and teacher.get('checkpoint'):
-        assert teacher.checkpoint.startswith('checkpoints/')
-        teacher.checkpoint = None
     with DefaultScope.overwrite_default_scope(cfg.default_scope):
         model = MODELS.build(cfg.model)
+        model.init_weights()
         for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
             dataset = DATASETS.build(dict(cfg[loader].dataset, lazy_init=True))
             assert len(dataset.pipeline.transforms) == len(
                 cfg[loader].dataset.pipeline)
     assert type(model).__name__ == 'CrossTaskDistiller'
+    teacher = cfg.model.get('teacher')
     if teacher is not None:
         assert model.distill.projector is not None
+        assert model.distill.teacher.checkpoint == teacher.checkpoint
+    encoder = cfg.model.student.backbone.get('init_cfg')
+    if 'synthetic' in path:  # no weights on a demo machine: from scratch
+        assert encoder is None
+        assert teacher is None or teacher.checkpoint is None
+    else:
+        assert encoder.checkpoint.startswith('checkpoints/')
+        loaded = torch.load(encoder.checkpoint, weights_only=True)
+        for key, value in loaded['state_dict'].items():
+            assert torch.equal(model.student.backbone.state_dict()[key], value)

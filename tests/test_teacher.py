@@ -142,3 +142,11 @@ def test_builds_the_backbone_of_a_package_config_without_downloading():
     assert teacher(torch.randn(1, 3, 64, 64)).shape == (1, 2048, 2, 2)
     with pytest.raises(FileNotFoundError, match='teacher model config not found'):
         FrozenTeacher('mmdet::mask_rcnn/no_such_config.py')
+
+
+def test_builds_a_model_from_an_mmxtkd_package_config():
+    """'mmxtkd::' resolves in the package's own folder, also when it is
+    installed editable (its distribution then lies in site-packages)."""
+    teacher = FrozenTeacher('mmxtkd::_base_/models/depth_r50_decoder.py',
+                            feature='student.backbone')
+    assert type(teacher.encoder).__name__ == 'ResNet'

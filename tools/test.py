@@ -5,7 +5,7 @@ import os.path as osp
 from mmengine.runner import Runner
 
 from mmxtkd.utils import (adapt_to_cpu_distributed, add_common_arguments,
-                          load_tool_config)
+                          finish_distributed, load_tool_config)
 
 
 def parse_args():
@@ -81,6 +81,7 @@ def main():
     adapt_to_cpu_distributed(cfg)
     runner = Runner.from_cfg(cfg)
     runner.test()
+    finish_distributed()
 
 
 if __name__ == '__main__':

@@ -6,7 +6,7 @@ from mmengine.logging import print_log
 from mmengine.runner import Runner
 
 from mmxtkd.utils import (adapt_to_cpu_distributed, add_common_arguments,
-                          load_tool_config)
+                          finish_distributed, load_tool_config)
 
 
 def parse_args():
@@ -23,6 +23,11 @@ def parse_args():
         action='store_true',
         default=False,
         help='enable automatic-mixed-precision training')
+    parser.add_argument(
+        '--auto-scale-lr',
+        action='store_true',
+        help='scale the learning rate by (GPUs x batch per GPU) / the '
+        "config's auto_scale_lr.base_batch_size (the paper's total batch)")
     add_common_arguments(parser)
     return parser.parse_args()
 
@@ -45,11 +50,19 @@ def main():
             cfg.optim_wrapper.type = 'AmpOptimWrapper'
             cfg.optim_wrapper.loss_scale = 'dynamic'
 
+    if args.auto_scale_lr:
+        if 'base_batch_size' not in cfg.get('auto_scale_lr', {}):
+            raise ValueError(
+                f'--auto-scale-lr: {args.config} has no '
+                'auto_scale_lr=dict(base_batch_size=...) to scale from')
+        cfg.auto_scale_lr.enable = True
+
     cfg.resume = args.resume
     adapt_to_cpu_distributed(cfg)
 
     runner = Runner.from_cfg(cfg)
     runner.train()
+    finish_distributed()
 
 
 if __name__ == '__main__':

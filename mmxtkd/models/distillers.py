@@ -8,7 +8,7 @@ from mmengine.model import BaseModel
 from mmengine.registry import MODELS as ROOT_MODELS
 
 from mmxtkd.registry import MODELS
-from mmxtkd.utils import build_in_own_scope
+from mmxtkd.utils import build_in_own_scope, check_pretrained_inits
 from .projectors import build_projector
 
 
@@ -116,6 +116,12 @@ class CrossTaskDistiller(BaseModel):
         self.student_feature_index = student_feature_index
         self._captured: Optional[List[torch.Tensor]] = None
         hooked.register_forward_hook(self._capture)
+
+    def init_weights(self) -> None:
+        """Check the student's ``Pretrained`` inits (the file exists and fits
+        exactly), then initialise as mmengine does."""
+        check_pretrained_inits(self.student)
+        super().init_weights()
 
     def _capture(self, module: nn.Module, args, output) -> None:
         if self._captured is not None:

@@ -1,4 +1,5 @@
 """A frozen teacher of any task: its encoder's feature map, without autograd."""
+import importlib.util
 import logging
 import os.path as osp
 import re
@@ -13,7 +14,6 @@ from mmengine.logging import MMLogger
 from mmengine.model import BaseModule
 from mmengine.registry import MODELS as ROOT_MODELS
 from mmengine.runner.checkpoint import _load_checkpoint
-from mmengine.utils import get_installed_path
 
 from mmxtkd.registry import MODELS
 from mmxtkd.utils import build_in_own_scope
@@ -39,12 +39,13 @@ def load_model_config(path: str) -> Config:
     """A config file, or ``'pkg::path.py'`` inside an installed package."""
     if '::' in path:
         package, rel = path.split('::', 1)
-        try:
-            root = get_installed_path(package)
-        except Exception as e:
+        # the imported package's folder: right for editable installs too,
+        # where the distribution's location is site-packages
+        spec = importlib.util.find_spec(package)
+        if spec is None or spec.origin is None:
             raise ValueError(f'{path}: the package {package!r} is not '
-                             'installed') from e
-        path = osp.join(root, '.mim', 'configs', rel)
+                             'installed')
+        path = osp.join(osp.dirname(spec.origin), '.mim', 'configs', rel)
     if not osp.isfile(path):
         raise FileNotFoundError(f'teacher model config not found: {path}')
     return Config.fromfile(path)
@@ -143,7 +144,9 @@ class FrozenTeacher(BaseModule):
         with torch.random.fork_rng(devices=[]), _quiet_init_log():
             torch.manual_seed(init_seed)
             network = _build_model(model)
-            if hasattr(network, 'init_weights'):
+            # a checkpoint must hold every weight (checked), so initialising
+            # them first would be wasted
+            if checkpoint is None and hasattr(network, 'init_weights'):
                 network.init_weights()
         if checkpoint is not None:
             self._load(network, checkpoint, revise_keys)
@@ -194,7 +197,10 @@ class FrozenTeacher(BaseModule):
                 f'[{head(unexpected)}], {len(wrong)} shape mismatches '
                 f'[{head(wrong)}]. Convert it (tools/model_converters/) or '
                 'set revise_keys.')
-        network.load_state_dict(state, strict=True)
+        # Every key and shape fits (checked above). Loading is not strict only
+        # so that a model's own load hooks may drop buffers it recomputes
+        # (SwinV2's relative-position tables).
+        network.load_state_dict(state, strict=False)
 
     @staticmethod
     def _select_encoder(network: nn.Module,

@@ -75,3 +75,13 @@ def adapt_to_cpu_distributed(cfg: Config) -> None:
         dist.init_process_group(backend=dist_cfg['backend'])
     print_log('no GPU: distributed run on CPU processes over '
               f"{dist_cfg['backend']}", logger='current')
+
+
+def finish_distributed() -> None:
+    """Tear the process group down before the interpreter exits: left to
+    interpreter shutdown, gloo's threads can abort a finished process
+    ('terminate called without an active exception')."""
+    import torch.distributed as dist
+    if dist.is_available() and dist.is_initialized():
+        dist.barrier()
+        dist.destroy_process_group()

@@ -1,0 +1,4 @@
+# PKT instead of FitNets.
+_base_ = './mbv2_ait-insseg-teacher_inverted.py'
+model = dict(
+    distill_losses=dict(_delete_=True, pkt=dict(type='mmxtkd.PKTLoss')))

@@ -1,0 +1,3 @@
+# The projector ensemble in the traditional direction.
+_base_ = './mbv2_ait-insseg-teacher_inverted_ensemble.py'
+model = dict(projector=dict(direction='student_to_teacher'))

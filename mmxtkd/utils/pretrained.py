@@ -1,0 +1,88 @@
+"""Checks of a model's ``init_cfg=dict(type='Pretrained', ...)`` before
+mmengine loads it.
+
+mmengine's ``PretrainedInit`` loads with ``strict=False`` and only logs what
+did not fit, so a file of another architecture (or one never converted)
+silently leaves the encoder random. Here a missing file is an error that
+names the converter to run, and every key and shape must fit.
+"""
+import os.path as osp
+from typing import Dict, Iterator, List, Tuple
+
+import torch.nn as nn
+from mmengine.runner.checkpoint import _load_checkpoint
+
+#: backbone class -> (converter script, the public file it converts)
+CONVERTERS: Dict[str, Tuple[str, str]] = {
+    'MobileNetV2': ('tools/model_converters/mobilenetv2_timm_to_mmpretrain.py',
+                    "timm's mobilenetv2_050 model.safetensors"),
+    'EfficientNet':
+    ('tools/model_converters/efficientnet_torchvision_to_mmpretrain.py',
+     'efficientnet_b0_rwightman-7f5810bc.pth (torchvision)'),
+    'ResNet': ('tools/model_converters/resnet_torchvision_to_mmpretrain.py',
+               'resnet50-0676ba61.pth (torchvision)'),
+    'SwinTransformerV2':
+    ('tools/model_converters/swinv2_ait_to_mmpretrain.py',
+     "AiT's ait_depth_swinv2b_ar.pth / ait_insseg_swinv2b.pth"),
+    'VisionTransformer':
+    ('tools/model_converters/vit_torchvision_to_mmpretrain.py',
+     'vit_b_16-c867db91.pth (torchvision)'),
+}
+
+
+def pretrained_inits(
+        model: nn.Module) -> Iterator[Tuple[str, nn.Module, dict]]:
+    """``(name, module, init_cfg)`` of each ``Pretrained`` init in ``model``."""
+    for name, module in model.named_modules():
+        cfgs = getattr(module, 'init_cfg', None)
+        for cfg in cfgs if isinstance(cfgs, list) else [cfgs]:
+            if isinstance(cfg, dict) and cfg.get('type') == 'Pretrained':
+                yield name, module, cfg
+
+
+def _state_dict_of(path: str, prefix: str = None) -> dict:
+    state = _load_checkpoint(path, map_location='cpu')
+    state = state.get('state_dict', state) if isinstance(state, dict) else state
+    if not isinstance(state, dict):
+        raise ValueError(f'{path} holds no state dict')
+    state = {k[len('module.'):] if k.startswith('module.') else k: v
+             for k, v in state.items()}
+    if prefix:
+        prefix = prefix if prefix.endswith('.') else prefix + '.'
+        state = {k[len(prefix):]: v for k, v in state.items()
+                 if k.startswith(prefix)}
+    return state
+
+
+def _head(keys: List[str]) -> str:
+    return ', '.join(keys[:5]) + (' ...' if len(keys) > 5 else '')
+
+
+def check_pretrained_inits(model: nn.Module) -> None:
+    """Raise unless every ``Pretrained`` init of ``model`` names a file whose
+    keys and shapes are exactly those of its module."""
+    for name, module, cfg in pretrained_inits(model):
+        path = cfg['checkpoint']
+        kind = type(module).__name__
+        where = f'{name or "the model"} ({kind})'
+        if '://' not in path and not osp.isfile(path):
+            script, source = CONVERTERS.get(
+                kind, ('tools/model_converters/', 'the public weights'))
+            raise FileNotFoundError(
+                f'pretrained weights of {where} not found: {path}. '
+                f'Convert {source} with\n    python {script} <downloaded '
+                f'file> {path}\nor set another path in the init_cfg.')
+        state = _state_dict_of(path, cfg.get('prefix'))
+        own = module.state_dict()
+        missing = sorted(set(own) - set(state))
+        unexpected = sorted(set(state) - set(own))
+        wrong = [f'{k}: file {tuple(v.shape)} vs model {tuple(own[k].shape)}'
+                 for k, v in state.items()
+                 if k in own and tuple(v.shape) != tuple(own[k].shape)]
+        if missing or unexpected or wrong:
+            raise RuntimeError(
+                f'pretrained weights {path} do not fit {where}: '
+                f'{len(missing)} missing keys [{_head(missing)}], '
+                f'{len(unexpected)} unexpected keys [{_head(unexpected)}], '
+                f'{len(wrong)} shape mismatches [{_head(wrong)}]. Was it '
+                'converted for this backbone (tools/model_converters/)?')

@@ -1,0 +1,164 @@
+"""Public checkpoints as users download them, written by the tests from
+randomly initialised models in each source's own layout (timm, torchvision,
+AiT, mmdet's model zoo), and converted with the commands the README gives."""
+import math
+import os
+import os.path as osp
+import runpy
+import shutil
+import subprocess
+import sys
+
+import torch
+
+REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+CONVERTERS = osp.join(REPO, 'tools', 'model_converters')
+
+
+def convert(script: str, src, dst, in_process: bool = False) -> None:
+    """Run ``tools/model_converters/<script> SRC DST``, as a command or, to
+    save an interpreter start, as ``__main__`` in this process."""
+    argv = [osp.join(CONVERTERS, script), str(src), str(dst)]
+    if in_process:
+        saved, sys.argv = sys.argv, argv
+        try:
+            runpy.run_path(argv[0], run_name='__main__')
+        finally:
+            sys.argv = saved
+        return
+    result = subprocess.run([sys.executable] + argv, capture_output=True,
+                            text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def ait_coords_table(window: int, pretrained_window: int) -> torch.Tensor:
+    """AiT's 'norm8_log_bylayer' continuous coordinates, (1, 2w-1, 2w-1, 2)."""
+    r = torch.arange(-(window - 1), window, dtype=torch.float32)
+    table = torch.stack(torch.meshgrid(r, r, indexing='ij'), -1)[None]
+    table = table / (pretrained_window - 1) * 8
+    return torch.sign(table) * torch.log2(table.abs() + 1) / math.log2(8)
+
+
+def relative_index(window: int) -> torch.Tensor:
+    """Index of each token pair's offset in a (2w-1)^2 table, (w^2, w^2)."""
+    ij = torch.stack(torch.meshgrid(torch.arange(window), torch.arange(window),
+                                    indexing='ij')).flatten(1)
+    d = (ij[:, :, None] - ij[:, None, :]) + window - 1
+    return d[0] * (2 * window - 1) + d[1]
+
+
+def ait_state_dict(embed, depths, heads, windows, pretrained_windows):
+    """Random weights with the keys and shapes of AiT's SwinV2 backbone; the
+    second value is the whole model's state dict as AiT saves it
+    (``backbone.*`` plus the token transformer, abbreviated)."""
+    gen = torch.Generator().manual_seed(0)
+
+    def rand(*shape, scale=0.1, shift=0.0):
+        return torch.randn(*shape, generator=gen) * scale + shift
+
+    sd = {'patch_embed.proj.weight': rand(embed, 3, 4, 4),
+          'patch_embed.proj.bias': rand(embed),
+          'patch_embed.norm.weight': rand(embed, shift=1.0),
+          'patch_embed.norm.bias': rand(embed)}
+    for i, (depth, h) in enumerate(zip(depths, heads)):
+        d, w = embed * 2**i, windows[i]
+        for j in range(depth):
+            p = f'layers.{i}.blocks.{j}.'
+            sd.update({
+                p + 'attn.logit_scale': rand(h, 1, 1, shift=math.log(10)),
+                p + 'attn.rpe_mlp.0.weight': rand(512, 2, scale=0.5),
+                p + 'attn.rpe_mlp.0.bias': rand(512),
+                p + 'attn.rpe_mlp.2.weight': rand(h, 512, scale=0.5),
+                p + 'attn.relative_coords_table':
+                ait_coords_table(w, pretrained_windows[i]),
+                p + 'attn.relative_position_index': relative_index(w),
+                p + 'attn.qkv.weight': rand(3 * d, d, scale=0.3),
+                p + 'attn.q_bias': rand(d),
+                p + 'attn.v_bias': rand(d),
+                p + 'attn.proj.weight': rand(d, d, scale=0.3),
+                p + 'attn.proj.bias': rand(d),
+                p + 'norm1.weight': rand(d, shift=1.0),
+                p + 'norm1.bias': rand(d),
+                p + 'norm2.weight': rand(d, shift=1.0),
+                p + 'norm2.bias': rand(d),
+                p + 'mlp.fc1.weight': rand(4 * d, d, scale=0.3),
+                p + 'mlp.fc1.bias': rand(4 * d),
+                p + 'mlp.fc2.weight': rand(d, 4 * d, scale=0.3),
+                p + 'mlp.fc2.bias': rand(d),
+            })
+        if i < len(depths) - 1:
+            p = f'layers.{i}.downsample.'
+            sd.update({p + 'reduction.weight': rand(2 * d, 4 * d, scale=0.3),
+                       p + 'norm.weight': rand(2 * d, shift=1.0),
+                       p + 'norm.bias': rand(2 * d)})
+    last = len(depths) - 1
+    sd[f'norm{last}.weight'] = rand(embed * 2**last, shift=1.0)
+    sd[f'norm{last}.bias'] = rand(embed * 2**last)
+    full = {'backbone.' + k: v for k, v in sd.items()}
+    full['transformer.decoder.layers.0.linear1.weight'] = rand(4, 4)
+    return sd, full
+
+
+def write_user_checkpoints(root: str) -> str:
+    """``root/checkpoints/`` with every file the depth configs name, each
+    made as the configs' README says: a random model saved in its source's
+    layout under ``root/downloads/``, then converted (or, for mmdet's zoo
+    file and our own depth checkpoint, saved as those are)."""
+    import timm
+    from mmengine.config import Config
+    from mmengine.registry import MODELS
+    from safetensors.torch import save_file
+    from torchvision import models as tv
+
+    from mmxtkd.models.teachers import _build_model
+    from mmxtkd.utils import build_in_own_scope
+
+    downloads, out = osp.join(root, 'downloads'), osp.join(root, 'checkpoints')
+    for folder in (downloads, out):
+        shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(downloads)
+    os.makedirs(out)
+    torch.manual_seed(0)
+
+    def src(name):
+        return osp.join(downloads, name)
+
+    def dst(name):
+        return osp.join(out, name)
+
+    mbv2 = timm.create_model('mobilenetv2_050', pretrained=False)
+    save_file({k: v.contiguous() for k, v in mbv2.state_dict().items()},
+              src('model.safetensors'))
+    convert('mobilenetv2_timm_to_mmpretrain.py', src('model.safetensors'),
+            dst('mobilenetv2-0.5_in1k_timm.pth'), in_process=True)
+    for builder, name, script, converted in (
+        (tv.efficientnet_b0, 'efficientnet_b0_rwightman-7f5810bc.pth',
+         'efficientnet_torchvision_to_mmpretrain.py',
+         'efficientnet-b0_in1k_torchvision.pth'),
+        (tv.resnet50, 'resnet50-0676ba61.pth',
+         'resnet_torchvision_to_mmpretrain.py',
+         'resnet50_in1k_torchvision.pth'),
+        (tv.vit_b_16, 'vit_b_16-c867db91.pth',
+         'vit_torchvision_to_mmpretrain.py', 'vit-b16_in1k_torchvision.pth'),
+    ):
+        torch.save(builder().state_dict(), src(name))
+        convert(script, src(name), dst(converted), in_process=True)
+    _, ait = ait_state_dict(128, [2, 2, 18, 2], [4, 8, 16, 32],
+                            [30, 30, 30, 15], [12, 12, 12, 6])
+    torch.save({'meta': {'epoch': 20}, 'state_dict': ait},
+               src('ait_depth_swinv2b_ar.pth'))
+    del ait
+    convert('swinv2_ait_to_mmpretrain.py', src('ait_depth_swinv2b_ar.pth'),
+            dst('ait-swinv2b_depth_mmpretrain.pth'), in_process=True)
+    # AiT's instance-segmentation backbone has the same layout and shapes
+    shutil.copy(dst('ait-swinv2b_depth_mmpretrain.pth'),
+                dst('ait-swinv2b_insseg_mmpretrain.pth'))
+    maskrcnn = _build_model('mmdet::mask_rcnn/mask-rcnn_r50_fpn_1x_coco.py')
+    torch.save({'meta': {'mmdet_version': '3.3.0'},
+                'state_dict': maskrcnn.state_dict()},
+               dst('mask_rcnn_r50_fpn_1x_coco.pth'))
+    depth = build_in_own_scope(MODELS, Config.fromfile(
+        osp.join(REPO, 'configs/depth/r50_baseline.py')).model)
+    torch.save({'meta': {'epoch': 25}, 'state_dict': depth.state_dict()},
+               dst('depth_r50_nyu.pth'))
+    return root
