@@ -1,26 +1,67 @@
 """mmxtkd: cross-task knowledge distillation with an inverted projector."""
+import os
+import os.path as osp
+import shutil
+import sys
+
 from setuptools import find_packages, setup
+
+ROOT = osp.dirname(osp.abspath(__file__))
+#: shipped with the package as OpenMMLab packages ship theirs, so that
+#: ``_base_ = 'mmxtkd::depth/<config>.py'`` resolves (mmengine reads
+#: ``<package>/.mim/model-index.yml``, then ``<package>/.mim/configs``)
+MIM_FILES = ('configs', 'tools', 'model-index.yml')
 
 
 def get_version() -> str:
     scope: dict = {}
-    with open('mmxtkd/version.py') as f:
+    with open(osp.join(ROOT, 'mmxtkd', 'version.py')) as f:
         exec(f.read(), scope)
     return scope['__version__']
 
 
-setup(
-    name='mmxtkd',
-    version=get_version(),
-    description='Cross-task knowledge distillation with an inverted projector '
-    '(OpenMMLab extension)',
-    long_description=open('README.md').read(),
-    long_description_content_type='text/markdown',
-    packages=find_packages(exclude=('tests', 'configs', 'tools')),
-    python_requires='>=3.8',
-    license='Apache License 2.0',
-    # The OpenMMLab stack (and mmcv's compiled ops) is installed by
-    # tools/install.sh from requirements/; see README.md.
-    install_requires=[],
-    zip_safe=False,
-)
+def add_mim_extension() -> None:
+    """``mmxtkd/.mim/<MIM_FILES>``: links to the checkout's for an editable
+    install, copies for a wheel or sdist."""
+    editable = any(cmd in sys.argv for cmd in ('develop', 'editable_wheel'))
+    if not editable and not any(
+            cmd in sys.argv for cmd in ('install', 'bdist_wheel', 'sdist')):
+        return
+    mim = osp.join(ROOT, 'mmxtkd', '.mim')
+    os.makedirs(mim, exist_ok=True)
+    for name in MIM_FILES:
+        target = osp.join(mim, name)
+        if osp.islink(target) or osp.isfile(target):
+            os.remove(target)
+        elif osp.isdir(target):
+            shutil.rmtree(target)
+        if editable:
+            os.symlink(osp.join('..', '..', name), target)
+        elif osp.isdir(osp.join(ROOT, name)):
+            shutil.copytree(osp.join(ROOT, name), target)
+        else:
+            shutil.copy(osp.join(ROOT, name), target)
+
+
+if __name__ == '__main__':
+    add_mim_extension()
+    setup(
+        name='mmxtkd',
+        version=get_version(),
+        description='Cross-task knowledge distillation with an inverted '
+        'projector (OpenMMLab extension)',
+        long_description=open(osp.join(ROOT, 'README.md')).read(),
+        long_description_content_type='text/markdown',
+        packages=find_packages(exclude=('tests', 'configs', 'tools')),
+        include_package_data=True,
+        package_data={
+            'mmxtkd':
+            ['.mim/configs/**/*', '.mim/tools/**/*', '.mim/model-index.yml']
+        },
+        python_requires='>=3.8',
+        license='Apache License 2.0',
+        # The OpenMMLab stack (and mmcv's compiled ops) is installed by
+        # tools/install.sh from requirements/; see README.md.
+        install_requires=[],
+        zip_safe=False,
+    )

@@ -3,12 +3,17 @@
 Importing the package (directly or through a config's ``custom_imports``)
 allow-lists the types of mmengine's own Runner checkpoints for torch's
 ``weights_only`` loading, so ``--resume`` and ``load_from`` work on torch >= 2.6
-without turning safe loading off (see :mod:`mmxtkd.utils.checkpoint`). It
-sets no default scope and registers nothing outside mmxtkd's registries.
+without turning safe loading off (see :mod:`mmxtkd.utils.checkpoint`), and
+adds ``mmxtkd`` to the packages whose configs mmengine finds by package path
+(``_base_ = 'mmxtkd::depth/...'``, see :mod:`mmxtkd.config_package`).
+It sets no default scope and registers nothing else outside mmxtkd's
+registries.
 """
 from .utils.checkpoint import allow_mmengine_checkpoint_types
+from .config_package import register_config_package
 from .version import __version__
 
 allow_mmengine_checkpoint_types()
+register_config_package()
 
 __all__ = ['__version__']

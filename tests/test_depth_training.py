@@ -68,3 +68,35 @@ def test_dist_train_resume_and_test(data_root, tmp_path):
                osp.join(work, 'iter_3.pth'), '--work-dir', str(tmp_path / 't')]
               + options(data_root, 3))
     assert 'abs_rel:' in log
+
+
+def test_a_downstream_config_inherits_by_package_path(data_root, tmp_path):
+    """A project outside the checkout: its config inherits an mmxtkd config as
+    ``mmxtkd::...`` and overrides one key; mmxtkd's train.py trains it, and a
+    script of the project that imports mmxtkd builds it."""
+    project = tmp_path / 'my_project'
+    project.mkdir()
+    (project / 'my_run.py').write_text(
+        "_base_ = 'mmxtkd::depth/synthetic/mbv2_spectral-r2.py'\n"
+        'model = dict(distill_losses=dict(spectral=dict(rank=3)))\n')
+    (project / 'build.py').write_text(
+        'import mmxtkd\n'
+        'from mmengine.config import Config\n'
+        'from mmxtkd.utils import build_in_own_scope\n'
+        'from mmengine.registry import MODELS\n'
+        "cfg = Config.fromfile('my_run.py')\n"
+        'model = build_in_own_scope(MODELS, cfg.model)\n'
+        "print('rank', model.distill.losses['spectral'].rank,\n"
+        "      'reduction', model.distill.losses['spectral'].reduction)\n")
+    out = subprocess.run([sys.executable, 'build.py'], cwd=project,
+                         env=env(), capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert 'rank 3 reduction norm' in out.stdout
+    work = str(tmp_path / 'work')
+    no_hooks = [o for o in options(data_root, 1) if 'custom_hooks' not in o]
+    out = subprocess.run(
+        [sys.executable, osp.join(REPO, 'tools', 'train.py'), 'my_run.py',
+         '--work-dir', work] + no_hooks,
+        cwd=project, env=env(), capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert 'loss_distill_spectral' in out.stdout + out.stderr

@@ -77,3 +77,30 @@ def test_register_all_modules_behaves_like_mmsegs():
         'from mmxtkd.registry import MODELS, HOOKS\n'
         'print("InvertedProjector" in MODELS, "SpectralRankHook" in HOOKS)\n')
     assert out.split('\n')[:4] == ['None', 'mmxtkd', 'mmxtkd 1', 'True True']
+
+
+def test_config_package_registration_is_one_entry(tmp_path):
+    """Importing mmxtkd adds 'mmxtkd' to mmengine's MODULE2PACKAGE and
+    nothing else; a config outside the checkout inherits by package path."""
+    import subprocess
+    import sys
+    code = ('from mmengine.config.utils import MODULE2PACKAGE as m\n'
+            'before = dict(m)\n'
+            'import mmxtkd\n'
+            'added = {k: v for k, v in m.items() if before.get(k) != v}\n'
+            'print(sorted(added.items()))\n')
+    out = subprocess.run([sys.executable, '-c', code], capture_output=True,
+                         text=True, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == \
+        "[('mmxtkd', 'mmxtkd.config_package')]"
+    (tmp_path / 'mine.py').write_text(
+        "_base_ = 'mmxtkd::depth/mbv2_random-teacher_inverted.py'\n"
+        "model = dict(projector=dict(type='mmxtkd.TraditionalProjector'))\n")
+    from mmengine.config import Config
+
+    import mmxtkd  # noqa: F401
+    cfg = Config.fromfile(str(tmp_path / 'mine.py'))
+    assert cfg.model.projector.type == 'mmxtkd.TraditionalProjector'
+    assert cfg.model.teacher.init_seed == 0 and cfg.model.teacher.checkpoint \
+        is None

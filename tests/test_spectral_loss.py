@@ -33,7 +33,7 @@ def value_and_grad(feat: np.ndarray, **kwargs):
 def test_value_and_gradient_match_numpy_svd(r):
     feat = np.random.default_rng(r).normal(size=(2, 6, 3, 4))
     ref_v, ref_g = numpy_reference(feat, r)
-    v, g = value_and_grad(feat, rank=r)
+    v, g = value_and_grad(feat, rank=r, reduction='mean')
     assert v == pytest.approx(ref_v, rel=1e-9)
     np.testing.assert_allclose(g, ref_g, atol=1e-12)
 
@@ -58,9 +58,42 @@ def test_randomised_sketch_is_accurate_on_a_decaying_spectrum():
     z = (u * s) @ v.T
     feat = z.reshape(2, 16, 16, 64).transpose(0, 3, 1, 2)
     ref_v, ref_g = numpy_reference(feat, 2)
-    v_, g = value_and_grad(feat, rank=2)
+    v_, g = value_and_grad(feat, rank=2, reduction='mean', method='sketch')
     assert v_ == pytest.approx(ref_v, rel=1e-6)
     np.testing.assert_allclose(g, ref_g, atol=1e-6 * np.abs(ref_g).max())
+
+
+@pytest.mark.parametrize('dtype', [torch.float32, torch.float64])
+@pytest.mark.parametrize('r', [1, 2, 4])
+def test_exact_path_is_eq6_on_a_flat_spectrum(r, dtype):
+    """A Gaussian 120x16 matrix (flat spectrum, where the sketch is ~0.1% off
+    with few power iterations): 'auto' solves it exactly."""
+    feat = np.random.default_rng(r).normal(size=(2, 16, 6, 10))
+    s = np.linalg.svd(as_matrix(feat), compute_uv=False)
+    x = torch.tensor(feat, dtype=dtype, requires_grad=True)
+    loss = SpectralRegLoss(rank=r)(x)
+    loss.backward()
+    tol = 1e-6 if dtype == torch.float32 else 1e-12
+    assert loss.item() == pytest.approx(np.sqrt((s[r:]**2).sum()), rel=tol)
+    _, ref_g = numpy_reference(feat, r)
+    np.testing.assert_allclose(x.grad.numpy(), ref_g / np.linalg.norm(ref_g),
+                               atol=10 * tol)
+
+
+def test_exact_path_with_fewer_positions_than_channels():
+    """N < C: the (N, N) Gram matrix, then V = Z^T U / sigma."""
+    feat = np.random.default_rng(5).normal(size=(1, 40, 2, 3))  # N=6, C=40
+    ref_v, ref_g = numpy_reference(feat, 2)
+    v, g = value_and_grad(feat, rank=2, reduction='mean', method='exact')
+    assert v == pytest.approx(ref_v, rel=1e-10)
+    np.testing.assert_allclose(g, ref_g, atol=1e-12)
+
+
+def test_method_and_reduction_are_checked():
+    with pytest.raises(ValueError, match="method must be 'auto'"):
+        SpectralRegLoss(method='svd')
+    with pytest.raises(ValueError, match="reduction must be 'norm' or"):
+        SpectralRegLoss(reduction='sum')
 
 
 def test_all_zero_features_give_zero_loss_and_zero_gradient():
@@ -74,9 +107,12 @@ def test_rank_below_r_gives_zero_loss():
     rng = np.random.default_rng(2)
     z = np.outer(rng.normal(size=18), rng.normal(size=5))  # rank 1
     feat = z.reshape(2, 3, 3, 5).transpose(0, 3, 1, 2)
-    v, g = value_and_grad(feat, rank=2)
-    assert v == pytest.approx(0, abs=1e-25)
-    np.testing.assert_allclose(g, 0, atol=1e-14)
+    for reduction in ('norm', 'mean'):
+        for method in ('exact', 'sketch'):
+            v, g = value_and_grad(feat, rank=2, reduction=reduction,
+                                  method=method)
+            # the tail is rounding noise: no loss and no gradient along it
+            assert v == 0 and np.all(g == 0)
 
 
 def test_repeated_singular_values_value_is_exact_and_gradient_finite():
@@ -84,7 +120,7 @@ def test_repeated_singular_values_value_is_exact_and_gradient_finite():
     z = np.zeros((8, 4))
     z[:4] = 2 * np.eye(4)
     feat = z.reshape(2, 2, 2, 4).transpose(0, 3, 1, 2)
-    v, g = value_and_grad(feat, rank=2)
+    v, g = value_and_grad(feat, rank=2, reduction='mean')
     assert v == pytest.approx(2 * 4 / z.size)
     assert np.isfinite(g).all()
     # the gradient is 2 (Z - Z_r) / numel for *a* best rank-2 Z_r: it removes
@@ -125,5 +161,5 @@ def test_bad_input_errors():
 def test_global_random_state_is_untouched():
     x = torch.randn(2, 64, 8, 8)
     state = torch.get_rng_state()
-    SpectralRegLoss(rank=1)(x)
+    SpectralRegLoss(rank=1, method='sketch')(x)
     assert torch.equal(torch.get_rng_state(), state)

@@ -117,3 +117,32 @@ def test_dist_train_on_two_cpu_processes(tiny_image_folder, tmp_path):
     assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-4000:]
     assert 'gloo' in out.stdout + out.stderr
     assert osp.isfile(osp.join(work, 'iter_4.pth'))
+
+
+def test_auto_scale_lr_scales_the_one_cycle_peak(tiny_image_folder, tmp_path):
+    """Total batch 4 against a base of 8: --auto-scale-lr halves the lr
+    (2e-3 in the config), and mmxtkd.OneCycleLR's peak follows it: the lrs
+    logged over the 8 iterations reach close to 1e-3 and never above (they
+    would pass 1.6e-3 unscaled)."""
+    child = tmp_path / 'one_cycle.py'
+    child.write_text(
+        f"_base_ = '{TINY_CONFIG}'\n"
+        "param_scheduler = [dict(type='mmxtkd.OneCycleLR', by_epoch=False,\n"
+        "                        begin=0, end=8)]\n"
+        'auto_scale_lr = dict(enable=False, base_batch_size=8)\n')
+    work = str(tmp_path / 'work')
+    log = run([sys.executable, 'tools/train.py', str(child), '--work-dir', work,
+               '--auto-scale-lr'] + data_options(tiny_image_folder, 8))
+    assert 'LR is set based on batch size of 8 and the current batch size ' \
+        'is 4' in log
+    peak = max(x['lr'] for x in scalars(work) if 'lr' in x)
+    assert 0.8e-3 < peak <= 1e-3 * (1 + 1e-6)
+
+
+def test_auto_scale_lr_needs_a_base_batch_size(tmp_path):
+    out = subprocess.run(
+        [sys.executable, 'tools/train.py', TINY_CONFIG, '--auto-scale-lr',
+         '--work-dir', str(tmp_path)], cwd=REPO, env=tool_env(),
+        capture_output=True, text=True)
+    assert out.returncode != 0
+    assert 'has no auto_scale_lr=dict(base_batch_size=...)' in out.stderr

@@ -67,12 +67,13 @@ def main() -> None:
     for key in METRICS:
         print(f'  {key:<9}{before[key]:>11.4f}{after[key]:>11.4f}')
     ckpt = osp.join(cfg.work_dir, f'iter_{cfg.train_cfg.max_iters}.pth')
-    history = osp.join(cfg.work_dir, 'spectral_history.jsonl')
-    plot = osp.join(cfg.work_dir, 'spectrum.png')
-    plot_spectrum(read_history(history), plot)
     print(f'checkpoint:             {ckpt}')
-    print(f'projector spectra:      {history}')
-    print(f'spectrum plot (fig. 3): {plot}')
+    history = osp.join(cfg.work_dir, 'spectral_history.jsonl')
+    if osp.isfile(history):  # a run with a projector
+        plot = osp.join(cfg.work_dir, 'spectrum.png')
+        plot_spectrum(read_history(history), plot)
+        print(f'projector spectra:      {history}')
+        print(f'spectrum plot (fig. 3): {plot}')
 
 
 if __name__ == '__main__':

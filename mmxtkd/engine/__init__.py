@@ -1,3 +1,4 @@
 from .hooks import SpectralRankHook
+from .schedulers import OneCycleLR
 
-__all__ = ['SpectralRankHook']
+__all__ = ['SpectralRankHook', 'OneCycleLR']

@@ -1,5 +1,8 @@
 # NYUv2 in the BTS / AiT layout (see mmxtkd.datasets.NYUDepthV2Dataset and
 # tools/dataset_converters/nyu_depth_v2.py), with AiT's augmentations.
+# Types of other packages carry their scope ('mmseg.'), so that the configs
+# build the same when a downstream config inherits them as 'mmxtkd::...'
+# (mmengine then builds their outer dicts in mmxtkd's scope).
 dataset_type = 'mmxtkd.NYUDepthV2Dataset'
 data_root = 'data/nyu_depth_v2'
 crop_size = (480, 480)  # AiT: 480x480 random crops of the 480x640 frames
@@ -8,23 +11,23 @@ meta_keys = ('img_path', 'depth_map_path', 'ori_shape', 'img_shape',
              'category_id')
 train_pipeline = [
     dict(type='LoadImageFromFile'),
-    dict(type='LoadDepthAnnotation', depth_rescale_factor=1e-3),
-    dict(type='RandomDepthMix', prob=0.25),
-    dict(type='RandomFlip', prob=0.5),
-    dict(type='RandomCrop', crop_size=crop_size),
+    dict(type='mmseg.LoadDepthAnnotation', depth_rescale_factor=1e-3),
+    dict(type='mmseg.RandomDepthMix', prob=0.25),
+    dict(type='mmseg.RandomFlip', prob=0.5),
+    dict(type='mmseg.RandomCrop', crop_size=crop_size),
     dict(
-        type='Albu',
+        type='mmseg.Albu',
         transforms=[
             dict(type='RandomBrightnessContrast'),
             dict(type='RandomGamma'),
             dict(type='HueSaturationValue'),
         ]),
-    dict(type='PackSegInputs', meta_keys=meta_keys),
+    dict(type='mmseg.PackSegInputs', meta_keys=meta_keys),
 ]
 test_pipeline = [
     dict(type='LoadImageFromFile'),
-    dict(type='LoadDepthAnnotation', depth_rescale_factor=1e-3),
-    dict(type='PackSegInputs', meta_keys=meta_keys),
+    dict(type='mmseg.LoadDepthAnnotation', depth_rescale_factor=1e-3),
+    dict(type='mmseg.PackSegInputs', meta_keys=meta_keys),
 ]
 train_dataloader = dict(
     batch_size=16,

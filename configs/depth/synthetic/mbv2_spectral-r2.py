@@ -1,0 +1,7 @@
+# Teacher-free spectral regularisation (eq. 6, r = 2) on the synthetic demo;
+# its mean-squared form:
+#   --cfg-options model.distill_losses.spectral.reduction=mean
+_base_ = './mbv2_baseline.py'
+model = dict(
+    distill_losses=dict(
+        spectral=dict(type='mmxtkd.SpectralRegLoss', rank=2, reduction='norm')))

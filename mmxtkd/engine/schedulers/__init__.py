@@ -1,0 +1,3 @@
+from .one_cycle import OneCycleLR
+
+__all__ = ['OneCycleLR']
