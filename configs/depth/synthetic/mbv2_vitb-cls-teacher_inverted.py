@@ -7,7 +7,7 @@
 #   downloads); the paper's encoder starts from ImageNet weights;
 # - teacher: ViT-B/16 *randomly initialised* (seed 0), since no weights can be
 #   downloaded here; the inverted projection and FitNets loss are unchanged;
-# - schedule: 240 iterations of batch 8, OneCycle with max lr 1e-3.
+# - schedule: 160 iterations of batch 8, OneCycle with max lr 1e-3.
 _base_ = ['../mbv2_vitb-cls-teacher_inverted.py']
 
 data_root = 'data/nyu_depth_v2_synthetic'
@@ -20,7 +20,7 @@ val_dataloader = dict(
     batch_size=4, num_workers=2, dataset=dict(data_root=data_root))
 test_dataloader = val_dataloader
 
-max_iters = 240
+max_iters = 160
 optim_wrapper = dict(optimizer=dict(lr=1e-3))
 param_scheduler = [
     dict(
