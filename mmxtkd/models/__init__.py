@@ -6,11 +6,12 @@ from .losses import (ATLoss, EnsembleCosineLoss, FitNetsLoss, PKTLoss,
 from .projectors import (InvertedProjector, ProjectorEnsemble,
                          TraditionalProjector)
 from .teachers import FrozenTeacher
+from .torchvision_features import TorchvisionFeatures
 
 __all__ = [
     'InvertedProjector', 'TraditionalProjector', 'ProjectorEnsemble',
     'FrozenTeacher', 'FitNetsLoss', 'ATLoss', 'PKTLoss', 'EnsembleCosineLoss',
     'SpectralRegLoss', 'RelationalTripletLoss', 'CrossTaskDistiller',
     'FeatureDistillation', 'SILogLoss', 'SkipDepthDecoder', 'SkipDepthDecoderDW',
-    'LightSkipDepthDecoder'
+    'LightSkipDepthDecoder', 'TorchvisionFeatures'
 ]

@@ -111,9 +111,10 @@ class FrozenTeacher(BaseModule):
         checkpoint: local path (or URL) of its weights; None keeps the random
             initialisation.
         init_seed: seed of the random initialisation.
-        feature: dotted name of the encoder inside the model; None
-            takes ``model.backbone`` when it exists (dropping necks and heads),
-            else the model itself.
+        feature: dotted name of the encoder inside the model; None takes
+            an OpenMMLab model's ``backbone`` when it has one (dropping necks
+            and heads), else the model itself (e.g. a
+            :class:`TorchvisionFeatures` adapter, already cut at its node).
         out_index: which output of the encoder to return when it returns
             several (default: the last).
         num_extra_tokens: leading tokens dropped when the encoder returns
@@ -205,8 +206,10 @@ class FrozenTeacher(BaseModule):
     @staticmethod
     def _select_encoder(network: nn.Module,
                         feature: Optional[str]) -> nn.Module:
-        if feature is None:
-            return getattr(network, 'backbone', network)
+        if feature is None:  # an OpenMMLab model: its backbone
+            if isinstance(network, BaseModule):
+                return getattr(network, 'backbone', network)
+            return network  # an adapter such as TorchvisionFeatures
         try:
             return network.get_submodule(feature)
         except AttributeError as e:

@@ -1,0 +1,93 @@
+"""TorchvisionFeatures: torchvision models by name as frozen teachers, loading
+the files torchvision's hub serves (written here from random models)."""
+import os.path as osp
+
+import pytest
+import torch
+from mmengine.config import Config
+
+from conftest import REPO
+from mmxtkd.models import FrozenTeacher, TorchvisionFeatures
+from source_checkpoints import convert
+
+
+def teacher(name, node, checkpoint=None, **kwargs):
+    return FrozenTeacher(
+        dict(type='mmxtkd.TorchvisionFeatures', name=name, node=node,
+             **kwargs.pop('model_kwargs', {})),
+        checkpoint=checkpoint, **kwargs)
+
+
+def test_resnet50_layer4_equals_torchvision(tmp_path):
+    from torchvision.models import resnet50
+    torch.manual_seed(0)
+    src = resnet50().eval()
+    torch.save(src.state_dict(), tmp_path / 'resnet50-0676ba61.pth')
+    ours = teacher('resnet50', 'layer4', str(tmp_path / 'resnet50-0676ba61.pth'))
+    x = torch.randn(2, 3, 64, 96)
+    with torch.no_grad():
+        stem = src.maxpool(src.relu(src.bn1(src.conv1(x))))
+        expected = src.layer4(src.layer3(src.layer2(src.layer1(stem))))
+    torch.testing.assert_close(ours(x), expected)
+    assert list(ours.parameters()) == []  # frozen: outside the module tree
+    ours.train()
+    assert not ours.encoder.training
+
+
+def test_deeplabv3_encoder_is_the_dilated_backbone(tmp_path):
+    """The COCO-VOC file has 21 classes and the auxiliary head."""
+    from torchvision.models.segmentation import deeplabv3_resnet50
+    torch.manual_seed(0)
+    src = deeplabv3_resnet50(weights=None, weights_backbone=None,
+                             num_classes=21, aux_loss=True).eval()
+    path = tmp_path / 'deeplabv3_resnet50_coco-cd0a2569.pth'
+    torch.save(src.state_dict(), path)
+    ours = teacher('deeplabv3_resnet50', 'backbone.layer4', str(path),
+                   model_kwargs=dict(num_classes=21, aux_loss=True,
+                                     weights_backbone=None))
+    x = torch.randn(1, 3, 64, 64)
+    with torch.no_grad():
+        expected = src.backbone(x)['out']
+    out = ours(x)
+    assert out.shape == (1, 2048, 8, 8)  # output stride 8
+    torch.testing.assert_close(out, expected)
+
+
+def test_vit_b16_equals_the_converted_mmpretrain_teacher(tmp_path):
+    """The classification teacher two ways: torchvision's file as it is, or
+    converted to mmpretrain (configs/_base_/teachers/vitb16_cls.py)."""
+    from torchvision.models import vit_b_16
+    torch.manual_seed(0)
+    path = tmp_path / 'vit_b_16-c867db91.pth'
+    torch.save(vit_b_16().state_dict(), path)
+    convert('vit_torchvision_to_mmpretrain.py', path, tmp_path / 'vit.pth')
+    cfg = Config.fromfile(osp.join(
+        REPO, 'configs/_base_/teachers/vitb16_cls.py')).teacher
+    cfg.pop('type')
+    converted = FrozenTeacher(**dict(
+        cfg, checkpoint=str(tmp_path / 'vit.pth'), input_size=(224, 224)))
+    ours = teacher('vit_b_16', 'encoder', str(path), input_size=(224, 224))
+    x = torch.randn(2, 3, 112, 160)  # resized to ViT's 224 by both
+    torch.testing.assert_close(ours(x), converted(x), atol=1e-4, rtol=1e-4)
+    assert ours(x).shape == (2, 768, 14, 14)
+
+
+def test_random_teacher_is_seeded():
+    a = teacher('resnet18', 'layer3', init_seed=3)
+    b = teacher('resnet18', 'layer3', init_seed=3)
+    c = teacher('resnet18', 'layer3', init_seed=4)
+    x = torch.randn(1, 3, 32, 32)
+    assert torch.equal(a(x), b(x)) and not torch.equal(a(x), c(x))
+
+
+def test_bad_names_and_files_are_named(tmp_path):
+    with pytest.raises(ValueError, match=r"no graph node 'layer9'.*layer4"):
+        TorchvisionFeatures('resnet50', 'layer9')
+    with pytest.raises(ValueError, match="no model 'resnet5O'"):
+        TorchvisionFeatures('resnet5O', 'layer4')
+    from torchvision.models import resnet18
+    torch.save(resnet18().state_dict(), tmp_path / 'resnet18.pth')
+    with pytest.raises(RuntimeError,
+                       match=r'resnet18.pth does not fit the teacher model '
+                       r'TorchvisionFeatures: .* shape mismatches'):
+        teacher('resnet50', 'layer4', str(tmp_path / 'resnet18.pth'))
