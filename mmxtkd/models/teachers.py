@@ -4,7 +4,7 @@ import logging
 import os.path as osp
 import re
 from contextlib import contextmanager
-from typing import List, Optional, Sequence, Tuple, Union
+from typing import Optional, Sequence, Tuple, Union
 
 import torch
 import torch.nn as nn
@@ -17,6 +17,7 @@ from mmengine.runner.checkpoint import _load_checkpoint
 
 from mmxtkd.registry import MODELS
 from mmxtkd.utils import build_in_own_scope
+from mmxtkd.utils.pretrained import state_dict_misfit
 
 
 def tokens_to_map(tokens: torch.Tensor, num_extra_tokens: int,
@@ -182,22 +183,12 @@ class FrozenTeacher(BaseModule):
             raise ValueError(f'{checkpoint} holds no state dict')
         for pattern, repl in revise_keys:
             state = {re.sub(pattern, repl, k): v for k, v in state.items()}
-        own = network.state_dict()
-        missing = sorted(set(own) - set(state))
-        unexpected = sorted(set(state) - set(own))
-        wrong = [f'{k}: checkpoint {tuple(v.shape)} vs model '
-                 f'{tuple(own[k].shape)}' for k, v in state.items()
-                 if k in own and tuple(v.shape) != tuple(own[k].shape)]
-        if missing or unexpected or wrong:
-            def head(keys: List[str]) -> str:
-                return ', '.join(keys[:5]) + (' ...' if len(keys) > 5 else '')
+        misfit = state_dict_misfit(network.state_dict(), state)
+        if misfit:
             raise RuntimeError(
                 f'teacher checkpoint {checkpoint} does not fit the teacher '
-                f'model {type(network).__name__}: {len(missing)} missing keys '
-                f'[{head(missing)}], {len(unexpected)} unexpected keys '
-                f'[{head(unexpected)}], {len(wrong)} shape mismatches '
-                f'[{head(wrong)}]. Convert it (tools/model_converters/) or '
-                'set revise_keys.')
+                f'model {type(network).__name__}: {misfit}. Convert it '
+                '(tools/model_converters/) or set revise_keys.')
         # Every key and shape fits (checked above). Loading is not strict only
         # so that a model's own load hooks may drop buffers it recomputes
         # (SwinV2's relative-position tables).

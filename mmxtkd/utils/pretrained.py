@@ -54,8 +54,24 @@ def _state_dict_of(path: str, prefix: str = None) -> dict:
     return state
 
 
-def _head(keys: List[str]) -> str:
-    return ', '.join(keys[:5]) + (' ...' if len(keys) > 5 else '')
+def state_dict_misfit(own: dict, loaded: dict) -> str:
+    """What keeps ``loaded`` from fitting a module whose state dict is
+    ``own``: '' when every key and shape match, else the missing keys, the
+    unexpected keys and the shape mismatches (the first five of each)."""
+    missing = sorted(set(own) - set(loaded))
+    unexpected = sorted(set(loaded) - set(own))
+    wrong = [f'{k}: checkpoint {tuple(v.shape)} vs model '
+             f'{tuple(own[k].shape)}' for k, v in loaded.items()
+             if k in own and tuple(v.shape) != tuple(own[k].shape)]
+    if not (missing or unexpected or wrong):
+        return ''
+
+    def head(keys: List[str]) -> str:
+        return ', '.join(keys[:5]) + (' ...' if len(keys) > 5 else '')
+
+    return (f'{len(missing)} missing keys [{head(missing)}], '
+            f'{len(unexpected)} unexpected keys [{head(unexpected)}], '
+            f'{len(wrong)} shape mismatches [{head(wrong)}]')
 
 
 def check_pretrained_inits(model: nn.Module) -> None:
@@ -72,17 +88,9 @@ def check_pretrained_inits(model: nn.Module) -> None:
                 f'pretrained weights of {where} not found: {path}. '
                 f'Convert {source} with\n    python {script} <downloaded '
                 f'file> {path}\nor set another path in the init_cfg.')
-        state = _state_dict_of(path, cfg.get('prefix'))
-        own = module.state_dict()
-        missing = sorted(set(own) - set(state))
-        unexpected = sorted(set(state) - set(own))
-        wrong = [f'{k}: file {tuple(v.shape)} vs model {tuple(own[k].shape)}'
-                 for k, v in state.items()
-                 if k in own and tuple(v.shape) != tuple(own[k].shape)]
-        if missing or unexpected or wrong:
+        misfit = state_dict_misfit(module.state_dict(),
+                                   _state_dict_of(path, cfg.get('prefix')))
+        if misfit:
             raise RuntimeError(
-                f'pretrained weights {path} do not fit {where}: '
-                f'{len(missing)} missing keys [{_head(missing)}], '
-                f'{len(unexpected)} unexpected keys [{_head(unexpected)}], '
-                f'{len(wrong)} shape mismatches [{_head(wrong)}]. Was it '
-                'converted for this backbone (tools/model_converters/)?')
+                f'pretrained weights {path} do not fit {where}: {misfit}. '
+                'Was it converted for this backbone (tools/model_converters/)?')
