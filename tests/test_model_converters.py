@@ -279,3 +279,33 @@ def test_ait_teacher_checks_window_sizes(tmp_path):
     cfg.pop('type')
     with pytest.raises(RuntimeError, match='relative_position_index'):
         FrozenTeacher(**cfg)
+
+
+def test_resnet_converter_feeds_mmseg_dilated_resnet(tmp_path):
+    """The segmentation student's encoder: mmseg's ResNet-50 with
+    style='pytorch', output stride 8 (DeepLabV3's dilations, the first block
+    of each dilated stage contracted) takes the converted torchvision file and
+    equals torchvision's own dilated ResNet-50."""
+    from mmengine.runner import load_checkpoint
+    from mmseg.models.backbones import ResNet
+    from torchvision.models import resnet50
+    torch.manual_seed(0)
+    src = resnet50(replace_stride_with_dilation=[False, True, True]).eval()
+    randomize_bn(src)
+    torch.save(src.state_dict(), tmp_path / 'resnet50.pth')
+    convert('resnet_torchvision_to_mmpretrain.py', tmp_path / 'resnet50.pth',
+            tmp_path / 'r50.pth')
+    ours = ResNet(depth=50, style='pytorch', strides=(1, 2, 1, 1),
+                  dilations=(1, 1, 2, 4), contract_dilation=True)
+    check_pretrained_inits(ResNet(
+        depth=50, init_cfg=dict(type='Pretrained',
+                                checkpoint=str(tmp_path / 'r50.pth'))))
+    load_checkpoint(ours, str(tmp_path / 'r50.pth'), strict=True)
+    ours.eval()
+    x = torch.randn(1, 3, 64, 96)
+    with torch.no_grad():
+        stem = src.maxpool(src.relu(src.bn1(src.conv1(x))))
+        expected = src.layer4(src.layer3(src.layer2(src.layer1(stem))))
+        out = ours(x)[-1]
+    assert out.shape == (1, 2048, 8, 12)  # stride 8
+    agree('torchvision resnet50, dilated, into mmseg ResNet', out, expected)
