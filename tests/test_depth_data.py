@@ -191,7 +191,7 @@ def test_synthetic_depth_is_the_true_z_depth_of_the_room():
                  textures=np.zeros(6, int), frequencies=np.ones(6),
                  light=np.array([0, -1.0, 2.0]))
     h, w = 120, 160
-    _, depth = render(scene, np.zeros(3), np.eye(3), (h, w))
+    _, depth, _ = render(scene, np.zeros(3), np.eye(3), (h, w))
     fy, cy = NYU_INTRINSICS[1] * h / 480, NYU_INTRINSICS[3] * h / 480
     fx, cx = NYU_INTRINSICS[0] * w / 640, NYU_INTRINSICS[2] * w / 640
     # a pixel on the back wall, and one on the floor: z = floor * fy / (v - cy)

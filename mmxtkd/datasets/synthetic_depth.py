@@ -20,6 +20,9 @@ NYU_INTRINSICS = (518.8579, 519.4696, 325.5824, 253.7362)
 SCENE_TYPES = ('bedroom', 'kitchen', 'living_room', 'bathroom', 'office',
                'dining_room', 'classroom', 'bookstore')
 MAX_DEPTH = 10.0
+#: The room's planes, in surface-index order: (name, axis, normal's sign).
+PLANES = (('left', 0, 1), ('right', 0, -1), ('ceiling', 1, 1), ('floor', 1, -1),
+          ('back', 2, -1), ('front', 2, 1))
 
 
 def _rotation(yaw: float, pitch: float) -> np.ndarray:
@@ -27,6 +30,12 @@ def _rotation(yaw: float, pitch: float) -> np.ndarray:
     r_yaw = np.array([[cy, 0, sy], [0, 1, 0], [-sy, 0, cy]])
     r_pitch = np.array([[1, 0, 0], [0, cp, -sp], [0, sp, cp]])
     return r_yaw @ r_pitch
+
+
+def random_pose(rng: np.random.Generator) -> Tuple[np.ndarray, np.ndarray]:
+    """A camera pose near the room's origin: (origin (3,), rotation (3, 3))."""
+    origin = rng.uniform([-0.4, -0.2, -0.5], [0.4, 0.2, 0.3])
+    return origin, _rotation(rng.uniform(-0.35, 0.35), rng.uniform(-0.15, 0.15))
 
 
 def random_scene(rng: np.random.Generator) -> Dict:
@@ -47,7 +56,7 @@ def random_scene(rng: np.random.Generator) -> Dict:
                       room['floor'] - r - rng.uniform(0, 0.8),
                       rng.uniform(1.5, room['back'] - r)])
         objects.append(dict(kind='sphere', centre=c, radius=r))
-    n_surfaces = 6 + len(objects)
+    n_surfaces = len(PLANES) + len(objects)
     colours = rng.uniform(40, 230, (n_surfaces, 3))
     textures = rng.integers(0, 3, n_surfaces)
     frequencies = rng.uniform(1.5, 6.0, n_surfaces)
@@ -58,8 +67,10 @@ def random_scene(rng: np.random.Generator) -> Dict:
 
 
 def render(scene: Dict, origin: np.ndarray, rotation: np.ndarray,
-           size: Tuple[int, int]) -> Tuple[np.ndarray, np.ndarray]:
-    """Ray-cast one frame: (RGB uint8 (H, W, 3), z-depth float32 (H, W) in m)."""
+           size: Tuple[int, int]) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Ray-cast one frame: RGB uint8 (H, W, 3), z-depth float32 (H, W) in m,
+    and the surface each pixel hit, int (H, W): ``PLANES`` index for the
+    room's six planes, ``len(PLANES) + i`` for ``scene['objects'][i]``."""
     h, w = size
     fx, fy, cx, cy = (v * s for v, s in zip(NYU_INTRINSICS,
                                              (w / 640, h / 480, w / 640, h / 480)))
@@ -70,9 +81,7 @@ def render(scene: Dict, origin: np.ndarray, rotation: np.ndarray,
     normal = np.zeros((h, w, 3))
     surface = np.zeros((h, w), dtype=int)
     room = scene['room']
-    planes = [(0, room['left'], 1), (0, room['right'], -1),
-              (1, room['ceiling'], 1), (1, room['floor'], -1),
-              (2, room['back'], -1), (2, room['front'], 1)]
+    planes = [(axis, room[name], sign) for name, axis, sign in PLANES]
     with np.errstate(divide='ignore', invalid='ignore'):
         for sid, (axis, value, sign) in enumerate(planes):
             t = (value - origin[axis]) / d[..., axis]
@@ -125,7 +134,7 @@ def render(scene: Dict, origin: np.ndarray, rotation: np.ndarray,
     shade = 0.25 + 0.9 * lambert / (1 + 0.04 * dist2)
     rgb = np.clip(albedo * shade[..., None], 0, 255).astype(np.uint8)
     depth = np.minimum(t_best, MAX_DEPTH).astype(np.float32)
-    return rgb, depth
+    return rgb, depth, surface
 
 
 def _write_scene(rng: np.random.Generator, folder: str, frames: int,
@@ -134,9 +143,7 @@ def _write_scene(rng: np.random.Generator, folder: str, frames: int,
     os.makedirs(folder, exist_ok=True)
     names = []
     for i in range(frames):
-        origin = rng.uniform([-0.4, -0.2, -0.5], [0.4, 0.2, 0.3])
-        rotation = _rotation(rng.uniform(-0.35, 0.35), rng.uniform(-0.15, 0.15))
-        rgb, depth = render(scene, origin, rotation, size)
+        rgb, depth, _ = render(scene, *random_pose(rng), size)
         stem = f'{i:05d}'
         cv2.imwrite(osp.join(folder, f'rgb_{stem}.jpg'), rgb[..., ::-1],
                     [cv2.IMWRITE_JPEG_QUALITY, 95])
