@@ -25,3 +25,11 @@ def write_tiny_image_folder(root: str, per_class: int = 8, size: int = 32) -> st
 @pytest.fixture(scope='session')
 def tiny_image_folder(tmp_path_factory):
     return write_tiny_image_folder(str(tmp_path_factory.mktemp('tiny_cls')))
+
+
+@pytest.fixture(scope='session')
+def user_folder(tmp_path_factory):
+    """A folder whose checkpoints/ holds every file the configs name, made
+    as the configs' READMEs say (tests/source_checkpoints.py)."""
+    from source_checkpoints import write_user_checkpoints
+    return write_user_checkpoints(str(tmp_path_factory.mktemp('user')))

@@ -100,7 +100,7 @@ def ait_state_dict(embed, depths, heads, windows, pretrained_windows):
 
 
 def write_user_checkpoints(root: str) -> str:
-    """``root/checkpoints/`` with every file the depth configs name, each
+    """``root/checkpoints/`` with every file the configs name, each
     made as the configs' README says: a random model saved in its source's
     layout under ``root/downloads/``, then converted (or, for mmdet's zoo
     file and our own depth checkpoint, saved as those are)."""
@@ -143,6 +143,11 @@ def write_user_checkpoints(root: str) -> str:
     ):
         torch.save(builder().state_dict(), src(name))
         convert(script, src(name), dst(converted), in_process=True)
+    # torchvision's own files, which the segmentation teachers load unchanged
+    shutil.copy(src('resnet50-0676ba61.pth'), dst('resnet50-0676ba61.pth'))
+    torch.save(tv.segmentation.deeplabv3_resnet50(
+        weights_backbone=None, num_classes=21, aux_loss=True).state_dict(),
+        dst('deeplabv3_resnet50_coco-cd0a2569.pth'))
     _, ait = ait_state_dict(128, [2, 2, 18, 2], [4, 8, 16, 32],
                             [30, 30, 30, 15], [12, 12, 12, 6])
     torch.save({'meta': {'epoch': 20}, 'state_dict': ait},

@@ -4,6 +4,7 @@ file made as the configs' README says, from random weights written in the
 source layout (tests/source_checkpoints.py)."""
 import glob
 import json
+import os
 import os.path as osp
 
 import pytest
@@ -12,7 +13,6 @@ from mmengine.config import Config
 from mmengine.registry import DATASETS, MODELS, DefaultScope
 
 from conftest import REPO
-from source_checkpoints import write_user_checkpoints
 
 CONFIGS = sorted(
     p for p in glob.glob(osp.join(REPO, 'configs', '**', '*.py'),
@@ -46,17 +46,52 @@ def test_there_is_a_config_for_every_family():
     assert len([n for n in names if n.startswith('depth/mbv2_')]) == 55
     assert len([n for n in names if n.startswith('depth/mbv2_spectral-r')]) == 6
     assert len([n for n in names if '-teacher_' in n and 'ait-' in n]) == 16
+    # table 2a: no teacher, and 5 teachers x 2 projections, on each data set
+    for data in ('ade20k', 'coco'):
+        family = {n for n in names if n.startswith(f'seg/{data}/dlv3-r50_')}
+        assert len(family) == 11
+        for teacher in ('r50-cls', 'dlv3-seg', 'r50-random', 'dlv3-random',
+                        'vitb-cls'):
+            for projection in ('inverted', 'traditional'):
+                assert (f'seg/{data}/dlv3-r50_{teacher}-teacher_{projection}'
+                        '.py') in family
 
 
 @pytest.fixture(scope='module')
-def user_folder(tmp_path_factory):
-    return write_user_checkpoints(str(tmp_path_factory.mktemp('user')))
+def read_once():
+    """``torch.load`` reading each file once for the whole module: most
+    configs share their weights files, and reading them is most of their
+    build time. Callers get their own (shallow) dicts."""
+    loaded = {}
+    load = torch.load
+
+    def cached(f, *args, **kwargs):
+        if not isinstance(f, (str, os.PathLike)):
+            return load(f, *args, **kwargs)
+        key = (osp.realpath(f), repr(args), repr(sorted(kwargs.items())))
+        if key not in loaded:
+            loaded[key] = load(f, *args, **kwargs)
+        obj = loaded[key]
+        if isinstance(obj, dict):
+            obj = type(obj)((k, type(v)(v) if isinstance(v, dict) else v)
+                            for k, v in obj.items())
+        return obj
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(torch, 'load', cached)
+        yield
 
 
 @pytest.mark.parametrize('path', CONFIGS,
                          ids=[osp.relpath(p, REPO) for p in CONFIGS])
-def test_config_builds_and_loads_its_weights(path, user_folder, monkeypatch):
+def test_config_builds_and_loads_its_weights(path, user_folder, read_once,
+                                             monkeypatch):
     monkeypatch.chdir(user_folder)
+    # Random draws are most of a big model's build time, and their values are
+    # not what this test checks (tests/test_teacher.py checks the seeded
+    # teachers): parameters keep the memory they were allocated with.
+    for draw in ('uniform_', 'normal_'):
+        monkeypatch.setattr(torch.Tensor, draw, lambda t, *a, **k: t)
     cfg = Config.fromfile(path)
     with DefaultScope.overwrite_default_scope(cfg.default_scope):
         model = MODELS.build(cfg.model)

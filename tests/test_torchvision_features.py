@@ -42,9 +42,9 @@ def test_deeplabv3_encoder_is_the_dilated_backbone(tmp_path):
                              num_classes=21, aux_loss=True).eval()
     path = tmp_path / 'deeplabv3_resnet50_coco-cd0a2569.pth'
     torch.save(src.state_dict(), path)
+    # weights_backbone=None is the adapter's own: nothing is downloaded
     ours = teacher('deeplabv3_resnet50', 'backbone.layer4', str(path),
-                   model_kwargs=dict(num_classes=21, aux_loss=True,
-                                     weights_backbone=None))
+                   model_kwargs=dict(num_classes=21, aux_loss=True))
     x = torch.randn(1, 3, 64, 64)
     with torch.no_grad():
         expected = src.backbone(x)['out']
@@ -91,3 +91,8 @@ def test_bad_names_and_files_are_named(tmp_path):
                        match=r'resnet18.pth does not fit the teacher model '
                        r'TorchvisionFeatures: .* shape mismatches'):
         teacher('resnet50', 'layer4', str(tmp_path / 'resnet18.pth'))
+    with pytest.raises(ValueError, match='downloads nothing: drop weights='):
+        TorchvisionFeatures('resnet50', 'layer4', weights='DEFAULT')
+    with pytest.raises(ValueError, match='drop weights_backbone='):
+        TorchvisionFeatures('deeplabv3_resnet50', 'backbone.layer4',
+                            weights_backbone='DEFAULT')

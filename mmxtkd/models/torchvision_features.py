@@ -1,6 +1,7 @@
 """A torchvision model by name, cut at one graph node: the teacher adapter
 for the weights users download from torchvision's model hub."""
 import difflib
+import inspect
 
 import torch
 import torch.nn as nn
@@ -10,7 +11,8 @@ from mmxtkd.registry import MODELS
 
 @MODELS.register_module()
 class TorchvisionFeatures(nn.Module):
-    """``torchvision.models.get_model(name, weights=None, **kwargs)``, returning
+    """``torchvision.models.get_model(name, weights=None, **kwargs)`` (and
+    ``weights_backbone=None``: nothing is downloaded), returning
     the output of its graph node ``node`` (torchvision's feature extraction).
 
     Its state dict is the torchvision model's, key for key, so the file a
@@ -40,7 +42,16 @@ class TorchvisionFeatures(nn.Module):
             close = difflib.get_close_matches(name, models.list_models(), n=3)
             raise ValueError(f'torchvision has no model {name!r} (close: '
                              f'{close}); see torchvision.models.list_models()')
-        model = models.get_model(name, weights=None, **kwargs).eval()
+        builder_args = inspect.signature(models.get_model_builder(name)).parameters
+        for key in ('weights', 'weights_backbone'):
+            if kwargs.get(key) is not None:
+                raise ValueError(
+                    f'TorchvisionFeatures downloads nothing: drop {key}= and '
+                    "give the downloaded file as the FrozenTeacher's "
+                    'checkpoint')
+            if key in builder_args:  # e.g. deeplabv3's ImageNet backbone
+                kwargs[key] = None
+        model = models.get_model(name, **kwargs).eval()
         # a node, or a module whose last operation is the node
         nodes = get_graph_node_names(model)[1]
         modules = [name for name, _ in model.named_modules() if name]

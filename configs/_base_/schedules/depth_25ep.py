@@ -19,13 +19,3 @@ auto_scale_lr = dict(enable=False, base_batch_size=16)
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=25, val_interval=1)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
-default_hooks = dict(
-    timer=dict(type='IterTimerHook'),
-    logger=dict(type='LoggerHook', interval=50, log_metric_by_epoch=True),
-    param_scheduler=dict(type='ParamSchedulerHook'),
-    # NYUv2 has no validation split: keep the last checkpoints, select none
-    # on the test images
-    checkpoint=dict(
-        type='CheckpointHook', by_epoch=True, interval=1, max_keep_ckpts=3),
-    sampler_seed=dict(type='DistSamplerSeedHook'),
-    visualization=dict(type='mmseg.SegVisualizationHook'))
