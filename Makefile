@@ -1,5 +1,6 @@
 # The two commands of the README, each doing the set-up it needs first:
 #   make demo   - the depth demo on the embedded synthetic data set
+#   make demo-seg - the segmentation demo (traditional vs inverted)
 #   make test   - the test suite
 # The set-up (tools/install.sh) is idempotent: into ./.venv, mmcv's compiled
 # ops built once per machine and cached in ~/.cache/mmxtkd.
@@ -7,7 +8,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: install test demo
+.PHONY: install test demo demo-seg
 
 install:
 	bash tools/install.sh --venv $(VENV)
@@ -17,3 +18,6 @@ test: install
 
 demo: install
 	$(PY) tools/demo.py
+
+demo-seg: install
+	$(PY) tools/demo.py --task seg

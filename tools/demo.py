@@ -1,25 +1,50 @@
-"""The main job on the embedded synthetic data set, end to end (``make demo``).
+"""The main jobs on the embedded synthetic data sets, end to end.
 
-1. writes the synthetic NYUv2-layout data set when it is missing;
-2. evaluates the untrained student, trains the main config's synthetic twin
-   (MobileNetV2-0.5 depth student, random ViT-B/16 teacher, inverted
-   projection, FitNets), and evaluates it again;
-3. prints the depth metrics before and after, the checkpoint, and the
-   projector-spectrum plot (paper figure 3) it writes.
+    python tools/demo.py                # depth (make demo)
+    python tools/demo.py --task seg     # segmentation (make demo-seg)
+
+1. writes the task's synthetic data set when it is missing;
+2. for each of the task's configs: evaluates the untrained student, trains,
+   and evaluates it again;
+   - depth: the main config's synthetic twin (MobileNetV2-0.5 student,
+     random ViT-B/16 teacher, inverted projection, FitNets);
+   - seg: DeepLabV3-ResNet-18 students with a random ResNet-50 teacher, the
+     traditional and the inverted projection (same seed, same budget);
+3. prints the metrics before and after, the checkpoints, the projectors'
+   final numerical ranks, and writes their spectra plot (paper figure 3).
 """
 import argparse
 import os.path as osp
 import time
+from typing import Callable, Dict, List, NamedTuple, Tuple
 
 from mmengine.config import Config
 from mmengine.hooks import Hook
 from mmengine.runner import Runner
 
-from mmxtkd.datasets import make_synthetic_nyu
+from mmxtkd.datasets import make_synthetic_ade, make_synthetic_nyu
 from mmxtkd.visualization import plot_spectrum, read_history
 
-CONFIG = 'configs/depth/synthetic/mbv2_vitb-cls-teacher_inverted.py'
-METRICS = ('d1', 'd2', 'd3', 'abs_rel', 'sq_rel', 'rmse', 'rmse_log')
+
+class DemoTask(NamedTuple):
+    configs: Tuple[str, ...]
+    metrics: Tuple[str, ...]
+    split: str  # the evaluated split, as the printout names it
+    marker: str  # a file of the data set, relative to data_root
+    make_data: Callable[[str], Dict]
+
+
+TASKS = {
+    'depth': DemoTask(
+        ('configs/depth/synthetic/mbv2_vitb-cls-teacher_inverted.py', ),
+        ('d1', 'd2', 'd3', 'abs_rel', 'sq_rel', 'rmse', 'rmse_log'), 'test',
+        'nyudepthv2_test_files_with_gt.txt', make_synthetic_nyu),
+    'seg': DemoTask(
+        ('configs/seg/synthetic/dlv3-r18_r50-random-teacher_traditional.py',
+         'configs/seg/synthetic/dlv3-r18_r50-random-teacher_inverted.py'),
+        ('mIoU', 'aAcc', 'mAcc'), 'validation', 'annotations/validation',
+        make_synthetic_ade),
+}
 
 
 class ValidateBeforeAndAfter(Hook):
@@ -38,42 +63,74 @@ class ValidateBeforeAndAfter(Hook):
         self.metrics.append(dict(metrics or {}))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--config', default=CONFIG)
-    parser.add_argument('--work-dir', default='work_dirs/demo')
-    args = parser.parse_args()
-    start = time.time()
+def run_name(config: str) -> str:
+    """'.../mbv2_x-teacher_inverted.py' -> 'inverted'."""
+    return osp.splitext(osp.basename(config))[0].rsplit('_', 1)[-1]
 
-    cfg = Config.fromfile(args.config)
-    cfg.work_dir = args.work_dir
-    data_root = cfg.train_dataloader.dataset.data_root
-    if not osp.isfile(osp.join(data_root, 'nyudepthv2_test_files_with_gt.txt')):
-        print(f'writing the synthetic data set to {data_root} ...', flush=True)
-        summary = make_synthetic_nyu(data_root)
-        print(f"  {summary['train']['images']} train / "
-              f"{summary['test']['images']} test frames in "
-              f'{time.time() - start:.0f} s', flush=True)
 
+def train_and_record(config: str, work_dir: str) -> Tuple[dict, dict]:
+    """Train one config; its metrics before and after training."""
+    cfg = Config.fromfile(config)
+    cfg.work_dir = work_dir
     runner = Runner.from_cfg(cfg)
     record = ValidateBeforeAndAfter()
     runner.register_hook(record)
     runner.train()
+    return record.metrics[0], record.metrics[-1]
 
-    before, after = record.metrics[0], record.metrics[-1]
-    print('\ndepth metrics on the synthetic test split '
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--task', choices=sorted(TASKS), default='depth')
+    parser.add_argument('--config', action='append',
+                        help="the config(s) to run instead of the task's")
+    parser.add_argument('--work-dir', help='default: work_dirs/demo[_TASK]')
+    args = parser.parse_args()
+    task = TASKS[args.task]
+    configs: List[str] = args.config or list(task.configs)
+    work_root = args.work_dir or (
+        'work_dirs/demo' if args.task == 'depth' else f'work_dirs/demo_{args.task}')
+    start = time.time()
+
+    data_root = Config.fromfile(configs[0]).train_dataloader.dataset.data_root
+    if not osp.exists(osp.join(data_root, task.marker)):
+        print(f'writing the synthetic data set to {data_root} ...', flush=True)
+        summary = task.make_data(data_root)
+        print(f'  {summary} in {time.time() - start:.0f} s', flush=True)
+
+    runs = {}
+    for config in configs:
+        work_dir = (work_root if len(configs) == 1 else
+                    osp.join(work_root, run_name(config)))
+        runs[run_name(config)] = (work_dir, ) + train_and_record(config,
+                                                                  work_dir)
+
+    names = list(runs)
+    print(f'\n{args.task} metrics on the synthetic {task.split} split '
           f'({time.time() - start:.0f} s in all)')
-    print(f"  {'metric':<9}{'untrained':>11}{'trained':>11}")
-    for key in METRICS:
-        print(f'  {key:<9}{before[key]:>11.4f}{after[key]:>11.4f}')
-    ckpt = osp.join(cfg.work_dir, f'iter_{cfg.train_cfg.max_iters}.pth')
-    print(f'checkpoint:             {ckpt}')
-    history = osp.join(cfg.work_dir, 'spectral_history.jsonl')
-    if osp.isfile(history):  # a run with a projector
-        plot = osp.join(cfg.work_dir, 'spectrum.png')
-        plot_spectrum(read_history(history), plot)
-        print(f'projector spectra:      {history}')
-        print(f'spectrum plot (fig. 3): {plot}')
+    header = ''.join(f'{n + " before":>20}{n + " after":>20}' for n in names)
+    print(f"  {'metric':<9}{header}")
+    for key in task.metrics:
+        row = ''.join(f'{before[key]:>20.4f}{after[key]:>20.4f}'
+                      for _, before, after in runs.values())
+        print(f'  {key:<9}{row}')
+    spectra = {}
+    for name, (work_dir, _, _) in runs.items():
+        with open(osp.join(work_dir, 'last_checkpoint')) as f:  # mmengine's
+            print(f'{name + " checkpoint:":<30}{f.read().strip()}')
+        history = osp.join(work_dir, 'spectral_history.jsonl')
+        if osp.isfile(history):  # a run with a projector
+            for tag, recs in read_history(history).items():
+                last = recs[-1]
+                print(f'{name + " final rank of P:":<30}{last["rank"]} of '
+                      f'{len(last["singular_values"])} singular values '
+                      f'(tol {last["tol"]:g} sigma_1, {tag}, iter '
+                      f'{last["iter"]})')
+                spectra[f'{name}: {tag}' if len(runs) > 1 else tag] = recs
+    if spectra:
+        plot = osp.join(work_root, 'spectrum.png')
+        plot_spectrum(spectra, plot)
+        print(f'{"spectrum plot (fig. 3):":<30}{plot}')
 
 
 if __name__ == '__main__':
