@@ -1,0 +1,8 @@
+from .cyclegan import DistillCycleGAN, resnet_generator_encoder
+from .pix2pix import DistillPix2Pix, unet_bottleneck
+from .translation_distiller import TranslationDistillMixin
+
+__all__ = [
+    'TranslationDistillMixin', 'DistillPix2Pix', 'DistillCycleGAN',
+    'unet_bottleneck', 'resnet_generator_encoder'
+]

@@ -1,0 +1,129 @@
+"""Cross-task distillation for mmagic's image-translation GANs."""
+from typing import Dict, List, Optional, Tuple
+
+import torch
+import torch.nn as nn
+
+from ..distillers import FeatureDistillation
+
+
+class TranslationDistillMixin:
+    """Adds :class:`FeatureDistillation` terms to the generator loss of an
+    mmagic translation model (``Pix2Pix``, ``CycleGAN``); mixed in before it.
+
+    GANs have their own ``train_step``: the terms join the generators' loss
+    in ``_get_gen_loss``, logged as ``loss_distill_<name>``, so the
+    discriminators' step never sees them and the projector is updated with
+    the generators. For that its parameters must be in the generators'
+    optimizer, named in mmagic's multi-optimizer config::
+
+        optim_wrapper = dict(
+            constructor='MultiOptimWrapperConstructor',
+            generators=dict(optimizer=..., modules=['generators', 'distill']),
+            discriminators=dict(optimizer=..., modules='discriminators'))
+
+    (checked at every training step; mmagic's constructor needs
+    ``modules`` in every entry once one has it). ``Z_s`` is captured with forward
+    hooks on the generators' encoders while mmagic runs them, so nothing
+    runs twice; subclasses say which module ends an encoder and which of a
+    step's generator passes is ``Z_s``.
+
+    Args:
+        distill_losses, teacher, projector, student_channels,
+            teacher_channels: as for :class:`CrossTaskDistiller`.
+        *args, **kwargs: the mmagic model's own arguments.
+    """
+
+    def __init__(self, *args, distill_losses: Optional[Dict[str, dict]] = None,
+                 teacher: Optional[dict] = None,
+                 projector: Optional[dict] = None,
+                 student_channels: Optional[int] = None,
+                 teacher_channels: Optional[int] = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.distill = FeatureDistillation(distill_losses or {}, teacher,
+                                           projector, student_channels,
+                                           teacher_channels)
+        self._slot: Optional[List[torch.Tensor]] = None
+        # (target domain, input, Z_s) of each generator pass of one step
+        self._passes: Optional[List[Tuple[str, torch.Tensor,
+                                          torch.Tensor]]] = None
+        for generator in self.generators.values():
+            self.encoder_end(generator).register_forward_hook(self._capture)
+
+    # -- what subclasses define ---------------------------------------------
+    @staticmethod
+    def encoder_end(generator: nn.Module) -> nn.Module:
+        """The module whose output is the generator's encoder map."""
+        raise NotImplementedError
+
+    def distillation_pair(self, outputs: dict) -> Tuple[torch.Tensor,
+                                                         torch.Tensor]:
+        """(teacher input (B, 3, H, W), Z_s (B, C_s, h, w)) of this step."""
+        raise NotImplementedError
+
+    # -- capture -------------------------------------------------------------
+    def _capture(self, module: nn.Module, args, output: torch.Tensor) -> None:
+        if self._slot is not None:
+            # a copy: the decoder's first activation (mmcv's, in place) would
+            # overwrite the map (e.g. the UNet bottleneck's ReLU)
+            self._slot.append(output.clone())
+
+    def forward_train(self, img: torch.Tensor, target_domain: str, **kwargs):
+        if self._passes is None:
+            return super().forward_train(img, target_domain, **kwargs)
+        self._slot = []
+        try:
+            results = super().forward_train(img, target_domain, **kwargs)
+            captured = self._slot
+        finally:
+            self._slot = None
+        if len(captured) != 1:
+            raise RuntimeError(f'the {target_domain} generator\'s encoder ran '
+                               f'{len(captured)} times in one pass; expected '
+                               'once')
+        self._passes.append((target_domain, img, captured[0]))
+        return results
+
+    def find_pass(self, target_domain: str, source: torch.Tensor) -> torch.Tensor:
+        """Z_s of this step's pass of the ``target_domain`` generator on the
+        tensor ``source`` (the very object mmagic passed)."""
+        for domain, img, feature in self._passes or []:
+            if domain == target_domain and img is source:
+                return feature
+        raise RuntimeError(f'no pass of the {target_domain} generator on the '
+                           'expected input was captured in this step')
+
+    # -- training ------------------------------------------------------------
+    def train_step(self, data, optim_wrapper):
+        self._check_projector_is_optimised(optim_wrapper)
+        self._passes = []
+        try:
+            return super().train_step(data, optim_wrapper)
+        finally:
+            self._passes = None
+
+    def _check_projector_is_optimised(self, optim_wrapper) -> None:
+        params = [p for p in self.distill.parameters() if p.requires_grad]
+        if not params:
+            return
+        optimised = {id(p) for wrapper in optim_wrapper.values()
+                     for group in wrapper.optimizer.param_groups
+                     for p in group['params']}
+        if any(id(p) not in optimised for p in params):
+            raise ValueError(
+                "the projector's parameters are in no optimizer: add "
+                "'distill' to the generators' modules, optim_wrapper = dict("
+                "generators=dict(modules=['generators', 'distill'], ...), "
+                "discriminators=dict(modules='discriminators', ...))")
+
+    def _get_gen_loss(self, outputs: dict):
+        loss_g, log_vars = super()._get_gen_loss(outputs)
+        if not self.distill.losses:
+            return loss_g, log_vars
+        teacher_input, student_feat = self.distillation_pair(outputs)
+        loss_d, log_d = self.parse_losses(
+            self.distill(teacher_input, student_feat))
+        loss = loss_g + loss_d
+        log_vars.update((k, v) for k, v in log_d.items() if k != 'loss')
+        log_vars['loss'] = loss
+        return loss, log_vars
