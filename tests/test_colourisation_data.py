@@ -67,3 +67,17 @@ def test_synthetic_pairs_are_colour_beside_gray_and_load_in_mmagic(tmp_path):
     assert inputs['img_gray'].shape == (3, 16, 24)
     # the pipeline's gray copy is the one the generator wrote beside it
     np.testing.assert_array_equal(inputs['img_gray'][0].numpy(), gray[..., 0])
+
+
+def test_a_pair_of_odd_width_is_named(tmp_path):
+    from mmxtkd.datasets import LoadCheckedPairedImage
+    path = str(tmp_path / 'odd.png')
+    cv2.imwrite(path, np.zeros((4, 7, 3), np.uint8))
+    load = LoadCheckedPairedImage(key='pair', domain_a='photo',
+                                  domain_b='mask', color_type='color')
+    with pytest.raises(ValueError, match=r'odd.png: The width of image pair '
+                       'must be even number, but got 7'):
+        load(dict(pair_path=path))
+    cv2.imwrite(path, np.zeros((4, 8, 3), np.uint8))
+    out = load(dict(pair_path=path))
+    assert out['img_photo'].shape == out['img_mask'].shape == (4, 4, 3)

@@ -4,6 +4,7 @@ colourisation inputs made in the pipeline."""
 from .coco_semantic80 import COCOSemantic80Dataset, instances_to_label_maps
 from .colourisation import GrayscaleCopy
 from .nyu_depth_v2 import NYUDepthV2Dataset
+from .paired_images import LoadCheckedPairedImage
 from .seg_annotations import LoadCheckedSegAnnotations
 from .synthetic_colourisation import make_synthetic_colourisation
 from .synthetic_depth import make_synthetic_nyu
@@ -12,5 +13,6 @@ from .synthetic_seg import SYNTHETIC_SEG_CLASSES, make_synthetic_ade
 __all__ = [
     'NYUDepthV2Dataset', 'COCOSemantic80Dataset', 'LoadCheckedSegAnnotations',
     'instances_to_label_maps', 'make_synthetic_nyu', 'make_synthetic_ade',
-    'SYNTHETIC_SEG_CLASSES', 'GrayscaleCopy', 'make_synthetic_colourisation'
+    'SYNTHETIC_SEG_CLASSES', 'GrayscaleCopy', 'make_synthetic_colourisation',
+    'LoadCheckedPairedImage'
 ]

@@ -118,7 +118,8 @@ class TranslationDistillMixin:
 
     def _get_gen_loss(self, outputs: dict):
         loss_g, log_vars = super()._get_gen_loss(outputs)
-        if not self.distill.losses:
+        # mmagic's MMSeparateDistributedDataParallel wraps each submodule
+        if not self.get_module(self.distill).losses:
             return loss_g, log_vars
         teacher_input, student_feat = self.distillation_pair(outputs)
         loss_d, log_d = self.parse_losses(
