@@ -6,7 +6,7 @@ from typing import Dict, Tuple
 import cv2
 import numpy as np
 
-from .synthetic_depth import random_pose, random_scene, render
+from .synthetic_depth import random_frames
 
 
 def make_synthetic_colourisation(out_dir: str, train_scenes: int = 30,
@@ -23,16 +23,12 @@ def make_synthetic_colourisation(out_dir: str, train_scenes: int = 30,
     for split, n_scenes in (('train', train_scenes), ('test', test_scenes)):
         folder = osp.join(out_dir, split)
         os.makedirs(folder, exist_ok=True)
-        n = 0
-        for _ in range(n_scenes):
-            scene = random_scene(rng)
-            for _ in range(frames_per_scene):
-                rgb, _, _ = render(scene, *random_pose(rng), size)
-                bgr = np.ascontiguousarray(rgb[..., ::-1])
-                gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
-                pair = np.concatenate(
-                    [bgr, np.repeat(gray[..., None], 3, axis=2)], axis=1)
-                n += 1
-                cv2.imwrite(osp.join(folder, f'{n}.png'), pair)
-        counts[split] = n
+        frames = random_frames(rng, n_scenes, frames_per_scene, size)
+        for n, (_, rgb, _, _) in enumerate(frames, 1):
+            bgr = np.ascontiguousarray(rgb[..., ::-1])
+            gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
+            pair = np.concatenate(
+                [bgr, np.repeat(gray[..., None], 3, axis=2)], axis=1)
+            cv2.imwrite(osp.join(folder, f'{n}.png'), pair)
+        counts[split] = n_scenes * frames_per_scene
     return counts

@@ -10,7 +10,7 @@ the depth is the true z-depth of every pixel. Everything is drawn from
 """
 import os
 import os.path as osp
-from typing import Dict, List, Tuple
+from typing import Dict, Iterator, List, Tuple
 
 import cv2
 import numpy as np
@@ -135,6 +135,18 @@ def render(scene: Dict, origin: np.ndarray, rotation: np.ndarray,
     rgb = np.clip(albedo * shade[..., None], 0, 255).astype(np.uint8)
     depth = np.minimum(t_best, MAX_DEPTH).astype(np.float32)
     return rgb, depth, surface
+
+
+def random_frames(rng: np.random.Generator, scenes: int,
+                  frames_per_scene: int, size: Tuple[int, int]
+                  ) -> Iterator[Tuple[Dict, np.ndarray, np.ndarray,
+                                      np.ndarray]]:
+    """``frames_per_scene`` random views of each of ``scenes`` random rooms:
+    (scene, RGB, depth, surface) as :func:`render` gives them."""
+    for _ in range(scenes):
+        scene = random_scene(rng)
+        for _ in range(frames_per_scene):
+            yield (scene, ) + render(scene, *random_pose(rng), size)
 
 
 def _write_scene(rng: np.random.Generator, folder: str, frames: int,

@@ -12,7 +12,7 @@ from typing import Dict, Tuple
 import cv2
 import numpy as np
 
-from .synthetic_depth import PLANES, random_pose, random_scene, render
+from .synthetic_depth import PLANES, random_frames
 
 SYNTHETIC_SEG_CLASSES = ('wall', 'floor', 'ceiling', 'box', 'sphere')
 SYNTHETIC_SEG_PALETTE = ((120, 120, 120), (80, 50, 50), (120, 120, 80),
@@ -47,16 +47,12 @@ def make_synthetic_ade(out_dir: str, train_scenes: int = 30,
         ann_dir = osp.join(out_dir, 'annotations', split)
         os.makedirs(img_dir, exist_ok=True)
         os.makedirs(ann_dir, exist_ok=True)
-        n = 0
-        for _ in range(n_scenes):
-            scene = random_scene(rng)
-            for _ in range(frames_per_scene):
-                rgb, _, surface = render(scene, *random_pose(rng), size)
-                n += 1
-                stem = f'{prefix}_{n:08d}'
-                cv2.imwrite(osp.join(img_dir, stem + '.jpg'), rgb[..., ::-1],
-                            [cv2.IMWRITE_JPEG_QUALITY, 95])
-                cv2.imwrite(osp.join(ann_dir, stem + '.png'),
-                            surface_labels(scene, surface))
-        counts[split] = n
+        frames = random_frames(rng, n_scenes, frames_per_scene, size)
+        for n, (scene, rgb, _, surface) in enumerate(frames, 1):
+            stem = f'{prefix}_{n:08d}'
+            cv2.imwrite(osp.join(img_dir, stem + '.jpg'), rgb[..., ::-1],
+                        [cv2.IMWRITE_JPEG_QUALITY, 95])
+            cv2.imwrite(osp.join(ann_dir, stem + '.png'),
+                        surface_labels(scene, surface))
+        counts[split] = n_scenes * frames_per_scene
     return counts
