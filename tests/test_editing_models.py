@@ -7,7 +7,7 @@ from mmengine.logging import MessageHub
 from mmengine.registry import init_default_scope
 from mmagic.structures import DataSample
 
-from mmxtkd.models import DistillCycleGAN, DistillPix2Pix
+from mmxtkd.models.editing import DistillCycleGAN, DistillPix2Pix
 
 TEACHER = dict(type='mmxtkd.FrozenTeacher',
                model=dict(type='mmxtkd.TorchvisionFeatures', name='resnet18',
@@ -168,3 +168,24 @@ def test_cyclegan_train_step_logs_the_term_and_bad_names_are_errors():
     init_default_scope('mmagic')
     with pytest.raises(TypeError, match='not a ResNet generator'):
         DistillCycleGAN.encoder_end(torch.nn.Conv2d(3, 3, 1))
+
+
+def test_init_weights_is_pix2pix_normal_init_despite_mmagic_2109():
+    """mmagic's own init_weights raises UnboundLocalError for these models;
+    ours gives the pix2pix init: conv weights ~ N(0, 0.02), BN weights ~
+    N(1, 0.02)."""
+    from mmagic.models import Pix2Pix
+    model = pix2pix(**DISTILL)
+    with pytest.raises(UnboundLocalError):
+        Pix2Pix.init_weights(model)
+    model = pix2pix(**DISTILL)
+    model.init_weights()
+    convs = [m.weight for m in model.modules()
+             if isinstance(m, (torch.nn.Conv2d, torch.nn.ConvTranspose2d))
+             and m is not model.distill.projector.proj]
+    weights = torch.cat([w.flatten() for w in convs])
+    assert abs(float(weights.std()) - 0.02) < 0.002
+    assert abs(float(weights.mean())) < 0.002
+    bns = torch.cat([m.weight.flatten() for m in model.modules()
+                     if isinstance(m, torch.nn.BatchNorm2d)])
+    assert abs(float(bns.mean()) - 1.0) < 0.01

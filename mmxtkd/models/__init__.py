@@ -1,7 +1,6 @@
 from .depth import (LightSkipDepthDecoder, SkipDepthDecoder,
                     SkipDepthDecoderDW)
 from .distillers import CrossTaskDistiller, FeatureDistillation
-from .editing import DistillCycleGAN, DistillPix2Pix
 from .losses import (ATLoss, EnsembleCosineLoss, FitNetsLoss, PKTLoss,
                      RelationalTripletLoss, SILogLoss, SpectralRegLoss)
 from .projectors import (InvertedProjector, ProjectorEnsemble,
@@ -14,6 +13,5 @@ __all__ = [
     'FrozenTeacher', 'FitNetsLoss', 'ATLoss', 'PKTLoss', 'EnsembleCosineLoss',
     'SpectralRegLoss', 'RelationalTripletLoss', 'CrossTaskDistiller',
     'FeatureDistillation', 'SILogLoss', 'SkipDepthDecoder', 'SkipDepthDecoderDW',
-    'LightSkipDepthDecoder', 'TorchvisionFeatures', 'DistillPix2Pix',
-    'DistillCycleGAN'
+    'LightSkipDepthDecoder', 'TorchvisionFeatures'
 ]

@@ -1,3 +1,6 @@
+"""Image-translation students on mmagic. Not imported by ``mmxtkd.models``
+(mmagic's models cost every process about 2 s to import): configs that use
+them list ``'mmxtkd.models.editing'`` in ``custom_imports``."""
 from .cyclegan import DistillCycleGAN, resnet_generator_encoder
 from .pix2pix import DistillPix2Pix, unet_bottleneck
 from .translation_distiller import TranslationDistillMixin

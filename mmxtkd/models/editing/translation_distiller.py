@@ -93,6 +93,19 @@ class TranslationDistillMixin:
         raise RuntimeError(f'no pass of the {target_domain} generator on the '
                            'expected input was captured in this step')
 
+    def init_weights(self) -> None:
+        """Each generator and discriminator initialises itself (pix2pix's
+        normal init), then the projector. mmagic 1.2's own
+        ``BaseTranslationModel.init_weights`` fails on its UNet and ResNet
+        generators with an UnboundLocalError (open-mmlab/mmagic#2109)."""
+        for nets in (self.generators, self.discriminators):
+            if nets is not None:
+                for net in self.get_module(nets).values():
+                    net.init_weights()
+        projector = self.get_module(self.distill).projector
+        if projector is not None:
+            projector.init_weights()
+
     # -- training ------------------------------------------------------------
     def train_step(self, data, optim_wrapper):
         self._check_projector_is_optimised(optim_wrapper)

@@ -1,0 +1,25 @@
+# Supplementary 6.6: AdamW lr 2e-4 (betas (0.5, 0.999), as mmagic's pix2pix
+# and CycleGAN), 200 epochs: constant for 100, then linear decay to zero. The
+# projector trains in the generators' optimizer ('distill'). On mmagic's GAN
+# runtime.
+_base_ = ['mmagic::_base_/gen_default_runtime.py']
+custom_imports = dict(
+    imports=['mmxtkd', 'mmxtkd.models.editing'], allow_failed_imports=False)
+adamw = dict(type='AdamW', lr=2e-4, betas=(0.5, 0.999))
+optim_wrapper = dict(
+    generators=dict(optimizer=adamw, modules=['generators', 'distill']),
+    discriminators=dict(optimizer=adamw, modules='discriminators'))
+param_scheduler = dict(
+    type='LinearLR',
+    start_factor=1.0,
+    end_factor=0.0,
+    begin=100,
+    end=200,
+    by_epoch=True,
+    convert_to_iter_based=True)
+train_cfg = dict(
+    _delete_=True, type='EpochBasedTrainLoop', max_epochs=200,
+    val_interval=10)
+default_hooks = dict(
+    logger=dict(interval=50),
+    checkpoint=dict(by_epoch=True, interval=10, max_keep_ckpts=3))
