@@ -1,7 +1,8 @@
 """Every config in configs/ builds (model and datasets' pipelines) on CPU
-and loads the weights it names, in a folder whose checkpoints/ holds each
-file made as the configs' README says, from random weights written in the
-source layout (tests/source_checkpoints.py)."""
+and loads the weights it names (for a traditional twin: its projector, the
+rest being its inverted twin's, which is built), in a folder whose
+checkpoints/ holds each file made as the configs' README says, from random
+weights written in the source layout (tests/source_checkpoints.py)."""
 import glob
 import inspect
 import json
@@ -15,6 +16,7 @@ from mmengine.dataset import Compose
 from mmengine.registry import DATASETS, MODELS, DefaultScope
 
 from conftest import REPO
+from mmxtkd.models.projectors import build_projector
 
 CONFIGS = sorted(
     p for p in glob.glob(osp.join(REPO, 'configs', '**', '*.py'),
@@ -96,6 +98,19 @@ def test_config_builds_and_loads_its_weights(path, user_folder, read_once,
     for draw in ('uniform_', 'normal_'):
         monkeypatch.setattr(torch.Tensor, draw, lambda t, *a, **k: t)
     cfg = Config.fromfile(path)
+    inverted = path.replace('_traditional', '_inverted')
+    if inverted != path and osp.isfile(inverted):
+        # the inverted twin is built in full (its own case); this config
+        # differs from it only in the projector, built here
+        twin = Config.fromfile(inverted).model.to_dict()
+        ours = cfg.model.to_dict()
+        assert ours.pop('projector') != twin.pop('projector')
+        assert ours == twin
+        projector = build_projector(cfg.model.projector,
+                                    cfg.model.student_channels,
+                                    cfg.model.teacher_channels)
+        assert projector.direction == 'student_to_teacher'
+        return
     with DefaultScope.overwrite_default_scope(cfg.default_scope):
         model = MODELS.build(cfg.model)
         model.init_weights()
