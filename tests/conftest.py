@@ -2,6 +2,7 @@ import os.path as osp
 
 import numpy as np
 import pytest
+from mmengine.hooks import Hook
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 TINY_CONFIG = osp.join(REPO, 'tests', 'data', 'configs',
@@ -33,3 +34,17 @@ def user_folder(tmp_path_factory):
     as the configs' READMEs say (tests/source_checkpoints.py)."""
     from source_checkpoints import write_user_checkpoints
     return write_user_checkpoints(str(tmp_path_factory.mktemp('user')))
+
+
+class LossRecorder(Hook):
+    """The total loss of every training iteration, and the names of the
+    logged training outputs."""
+
+    def __init__(self) -> None:
+        self.losses = []
+        self.keys = set()
+
+    def after_train_iter(self, runner, batch_idx, data_batch=None,
+                         outputs=None) -> None:
+        self.losses.append(float(outputs['loss']))
+        self.keys |= set(outputs)

@@ -10,11 +10,10 @@ import sys
 import numpy as np
 import torch
 from mmengine.config import Config
-from mmengine.hooks import Hook
 from mmengine.runner import Runner
 
 import mmxtkd  # noqa: F401  (allow-lists mmengine checkpoint types)
-from conftest import REPO
+from conftest import REPO, LossRecorder
 from mmxtkd.datasets import instances_to_label_maps, make_synthetic_ade
 from test_seg_data import coco_instances, write
 
@@ -115,14 +114,3 @@ def test_coco_config_trains_with_the_runner(user_folder, tmp_path,
     assert set(metrics) == {'aAcc', 'mIoU', 'mAcc'}
     assert runner.val_evaluator.dataset_meta['classes'][79] == 'toothbrush'
     assert 0 <= metrics['mIoU'] <= 100 and 0 <= metrics['aAcc'] <= 100
-
-
-class LossRecorder(Hook):
-    """The names of the logged training outputs."""
-
-    def __init__(self) -> None:
-        self.keys = set()
-
-    def after_train_iter(self, runner, batch_idx, data_batch=None,
-                         outputs=None) -> None:
-        self.keys |= set(outputs)

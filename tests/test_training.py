@@ -1,21 +1,9 @@
 """A short distillation run with a random teacher: the total loss goes down."""
 import numpy as np
 from mmengine.config import Config
-from mmengine.hooks import Hook
 from mmengine.runner import Runner
 
-from conftest import TINY_CONFIG
-
-
-class LossRecorder(Hook):
-    """Records the total loss of every training iteration."""
-
-    def __init__(self) -> None:
-        self.losses = []
-
-    def after_train_iter(self, runner, batch_idx, data_batch=None,
-                         outputs=None) -> None:
-        self.losses.append(float(outputs['loss']))
+from conftest import TINY_CONFIG, LossRecorder
 
 
 def test_total_loss_decreases_with_a_random_teacher(tiny_image_folder, tmp_path):

@@ -2,7 +2,6 @@
 import importlib.util
 import logging
 import os.path as osp
-import re
 from contextlib import contextmanager
 from typing import Optional, Sequence, Tuple, Union
 
@@ -13,11 +12,10 @@ from mmengine.config import Config, ConfigDict
 from mmengine.logging import MMLogger
 from mmengine.model import BaseModule
 from mmengine.registry import MODELS as ROOT_MODELS
-from mmengine.runner.checkpoint import _load_checkpoint
 
 from mmxtkd.registry import MODELS
 from mmxtkd.utils import build_in_own_scope
-from mmxtkd.utils.pretrained import state_dict_misfit
+from mmxtkd.utils.pretrained import read_state_dict, state_dict_misfit
 
 
 def tokens_to_map(tokens: torch.Tensor, num_extra_tokens: int,
@@ -173,16 +171,7 @@ class FrozenTeacher(BaseModule):
                 'convert the weights (see tools/model_converters/) and set '
                 'the path in the config or with --cfg-options; '
                 'checkpoint=None gives a randomly initialised teacher.')
-        ckpt = _load_checkpoint(checkpoint, map_location='cpu')
-        state = ckpt
-        for key in ('state_dict', 'model'):
-            if isinstance(state, dict) and key in state:
-                state = state[key]
-                break
-        if not isinstance(state, dict):
-            raise ValueError(f'{checkpoint} holds no state dict')
-        for pattern, repl in revise_keys:
-            state = {re.sub(pattern, repl, k): v for k, v in state.items()}
+        state = read_state_dict(checkpoint, revise_keys)
         misfit = state_dict_misfit(network.state_dict(), state)
         if misfit:
             raise RuntimeError(

@@ -7,7 +7,8 @@ silently leaves the encoder random. Here a missing file is an error that
 names the converter to run, and every key and shape must fit.
 """
 import os.path as osp
-from typing import Dict, Iterator, List, Tuple
+import re
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 import torch.nn as nn
 from mmengine.runner.checkpoint import _load_checkpoint
@@ -40,13 +41,24 @@ def pretrained_inits(
                 yield name, module, cfg
 
 
-def _state_dict_of(path: str, prefix: str = None) -> dict:
+def read_state_dict(path: str,
+                    revise_keys: Sequence[Tuple[str, str]] = ((r'^module\.',
+                                                               ''), ),
+                    prefix: Optional[str] = None) -> dict:
+    """The weights in the checkpoint ``path``: its ``state_dict`` (or
+    ``model``) entry, or the file itself when it is a bare state dict (as
+    torchvision's are); keys revised by the ``(pattern, replacement)`` pairs
+    as in mmengine's ``load_checkpoint``, then only those under ``prefix``,
+    with the prefix removed."""
     state = _load_checkpoint(path, map_location='cpu')
-    state = state.get('state_dict', state) if isinstance(state, dict) else state
+    for key in ('state_dict', 'model'):
+        if isinstance(state, dict) and key in state:
+            state = state[key]
+            break
     if not isinstance(state, dict):
         raise ValueError(f'{path} holds no state dict')
-    state = {k[len('module.'):] if k.startswith('module.') else k: v
-             for k, v in state.items()}
+    for pattern, repl in revise_keys:
+        state = {re.sub(pattern, repl, k): v for k, v in state.items()}
     if prefix:
         prefix = prefix if prefix.endswith('.') else prefix + '.'
         state = {k[len(prefix):]: v for k, v in state.items()
@@ -89,7 +101,8 @@ def check_pretrained_inits(model: nn.Module) -> None:
                 f'Convert {source} with\n    python {script} <downloaded '
                 f'file> {path}\nor set another path in the init_cfg.')
         misfit = state_dict_misfit(module.state_dict(),
-                                   _state_dict_of(path, cfg.get('prefix')))
+                                   read_state_dict(path,
+                                                   prefix=cfg.get('prefix')))
         if misfit:
             raise RuntimeError(
                 f'pretrained weights {path} do not fit {where}: {misfit}. '

@@ -22,8 +22,8 @@ class TranslationDistillMixin:
             generators=dict(optimizer=..., modules=['generators', 'distill']),
             discriminators=dict(optimizer=..., modules='discriminators'))
 
-    (checked at every training step; mmagic's constructor needs
-    ``modules`` in every entry once one has it). ``Z_s`` is captured with forward
+    (checked at the first training step with each optimizer; mmagic's
+    constructor needs ``modules`` in every entry once one has it). ``Z_s`` is captured with forward
     hooks on the generators' encoders while mmagic runs them, so nothing
     runs twice; subclasses say which module ends an encoder and which of a
     step's generator passes is ``Z_s``.
@@ -47,6 +47,7 @@ class TranslationDistillMixin:
         # (target domain, input, Z_s) of each generator pass of one step
         self._passes: Optional[List[Tuple[str, torch.Tensor,
                                           torch.Tensor]]] = None
+        self._checked_optim_wrapper = None  # the one checked to hold P
         for generator in self.generators.values():
             self.encoder_end(generator).register_forward_hook(self._capture)
 
@@ -108,7 +109,9 @@ class TranslationDistillMixin:
 
     # -- training ------------------------------------------------------------
     def train_step(self, data, optim_wrapper):
-        self._check_projector_is_optimised(optim_wrapper)
+        if optim_wrapper is not self._checked_optim_wrapper:
+            self._check_projector_is_optimised(optim_wrapper)
+            self._checked_optim_wrapper = optim_wrapper
         self._passes = []
         try:
             return super().train_step(data, optim_wrapper)
