@@ -99,12 +99,25 @@ def ait_state_dict(embed, depths, heads, windows, pretrained_windows):
     return sd, full
 
 
+def keypoint_rcnn_coco() -> torch.nn.Module:
+    """torchvision's Keypoint R-CNN as its COCO file's weights are laid out:
+    frozen batch norms (no ``num_batches_tracked``)."""
+    from torchvision.models import resnet50
+    from torchvision.models.detection.backbone_utils import \
+        _resnet_fpn_extractor
+    from torchvision.models.detection.keypoint_rcnn import KeypointRCNN
+    from torchvision.ops.misc import FrozenBatchNorm2d
+    return KeypointRCNN(_resnet_fpn_extractor(
+        resnet50(norm_layer=FrozenBatchNorm2d), 3), num_classes=2).eval()
+
+
 def write_user_checkpoints(root: str) -> str:
     """``root/checkpoints/`` with every file the configs name, each
     made as the configs' README says: a random model saved in its source's
     layout under ``root/downloads/``, then converted (or, for mmdet's zoo
     file and our own depth checkpoint, saved as those are)."""
     import timm
+    from mmagic.evaluation.functional.fid_inception import fid_inception_v3
     from mmengine.config import Config
     from mmengine.registry import MODELS
     from safetensors.torch import save_file
@@ -148,6 +161,10 @@ def write_user_checkpoints(root: str) -> str:
     torch.save(tv.segmentation.deeplabv3_resnet50(
         weights_backbone=None, num_classes=21, aux_loss=True).state_dict(),
         dst('deeplabv3_resnet50_coco-cd0a2569.pth'))
+    torch.save(keypoint_rcnn_coco().state_dict(),
+               dst('keypointrcnn_resnet50_fpn_coco-fc266e95.pth'))
+    torch.save(fid_inception_v3(load_ckpt=False).state_dict(),
+               dst('pt_inception-2015-12-05-6726825d.pth'))
     _, ait = ait_state_dict(128, [2, 2, 18, 2], [4, 8, 16, 32],
                             [30, 30, 30, 15], [12, 12, 12, 6])
     torch.save({'meta': {'epoch': 20}, 'state_dict': ait},

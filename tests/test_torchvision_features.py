@@ -8,7 +8,7 @@ from mmengine.config import Config
 
 from conftest import REPO
 from mmxtkd.models import FrozenTeacher, TorchvisionFeatures
-from source_checkpoints import convert
+from source_checkpoints import convert, keypoint_rcnn_coco
 
 
 def teacher(name, node, checkpoint=None, **kwargs):
@@ -96,3 +96,41 @@ def test_bad_names_and_files_are_named(tmp_path):
     with pytest.raises(ValueError, match='drop weights_backbone='):
         TorchvisionFeatures('deeplabv3_resnet50', 'backbone.layer4',
                             weights_backbone='DEFAULT')
+
+
+def test_keypoint_rcnn_backbone_equals_torchvision_with_its_weights(tmp_path):
+    """The COCO_V1 file as torchvision loads it: FrozenBatchNorm2d with eps 0
+    (overwrite_eps). Running variances of 1e-5 (and scales that undo them)
+    make eps 1e-5 visible."""
+    from torchvision.models.detection._utils import overwrite_eps
+    torch.manual_seed(0)
+    src = keypoint_rcnn_coco()
+    state = src.state_dict()
+    for key in state:
+        if key.endswith('running_var'):
+            state[key] = torch.full_like(state[key], 1e-5)
+            state[key[:-len('running_var')] + 'weight'] = torch.full_like(
+                state[key], 1e-5 ** 0.5)
+    src.load_state_dict(state)
+    overwrite_eps(src, 0.0)  # what keypointrcnn_resnet50_fpn does for COCO_V1
+    path = tmp_path / 'keypointrcnn_resnet50_fpn_coco-fc266e95.pth'
+    torch.save(src.state_dict(), path)
+    cfg = Config.fromfile(osp.join(
+        REPO, 'configs/_base_/teachers/krcnn-r50_kpt.py')).teacher
+    cfg.pop('type')
+    ours = FrozenTeacher(**dict(cfg, checkpoint=str(path)))
+    x = torch.randn(1, 3, 64, 64)
+    with torch.no_grad():
+        expected = src.backbone.body(x)['3']
+    out = ours(x)
+    assert out.shape == (1, 2048, 2, 2)
+    torch.testing.assert_close(out, expected)
+    with_default_eps = FrozenTeacher(**dict(
+        cfg, checkpoint=str(path), model=dict(cfg.model, frozen_bn_eps=1e-5)))
+    assert not torch.allclose(with_default_eps(x), expected, rtol=1e-3,
+                              atol=1e-3)
+
+
+def test_untraceable_models_name_the_entry_option():
+    with pytest.raises(ValueError, match="cannot be traced.*entry='backbone"):
+        TorchvisionFeatures('keypointrcnn_resnet50_fpn', 'backbone.body.layer4')
