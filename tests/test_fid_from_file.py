@@ -53,3 +53,34 @@ def test_missing_or_wrong_files_are_named(fid_file, tmp_path):
     metric = TransFIDFromFile(inception_file=fid_file[1], fake_nums=4,
                               fake_key='fake_photo', real_key='img_photo')
     assert metric.inception_style == 'pytorch'
+
+
+def test_cached_real_statistics_are_keyed_by_the_weights_file(fid_file,
+                                                              tmp_path):
+    """mmagic caches the real images' Inception statistics under a key made
+    from the data set and the metric: other weights must give another key."""
+    from types import SimpleNamespace
+
+    from mmagic.evaluation.functional.inception_utils import \
+        get_inception_feat_cache_name_and_args
+    from torch.utils.data import Dataset
+    dataset = Dataset()
+    dataset.__dict__.update(data_root='data/x', data_prefix={}, metainfo={},
+                            pipeline=[])
+    loader = SimpleNamespace(dataset=dataset)
+    net, _ = fid_file
+    path = str(tmp_path / 'pt_inception-2015-12-05-6726825d.pth')
+
+    def cache_name():
+        metric = TransFIDFromFile(inception_file=path, fake_nums=4,
+                                  fake_key='fake_photo', real_key='img_photo')
+        return get_inception_feat_cache_name_and_args(loader, metric, -1,
+                                                      True, False)[0]
+    state = net.state_dict()
+    torch.save(state, path)
+    first = cache_name()
+    assert cache_name() == first
+    # other weights in the same file
+    state['Conv2d_1a_3x3.conv.weight'] = state['Conv2d_1a_3x3.conv.weight'] + 1
+    torch.save(state, path)
+    assert cache_name() != first

@@ -63,6 +63,20 @@ def test_train_writes_checkpoints_and_spectra(trained):
     assert 'loss_distill_fitnets' in first
 
 
+def test_spectra_restart_with_a_run_and_resume_from_its_checkpoint(tmp_path):
+    from types import SimpleNamespace
+
+    from mmxtkd.engine.hooks import SpectralRankHook
+    path = tmp_path / 'spectral_history.jsonl'
+    for start, expected in ((4, [2, 4]), (0, [])):
+        path.write_text(''.join(json.dumps(dict(iter=i, rank=1)) + '\n'
+                                for i in (2, 4, 6, 8)))
+        SpectralRankHook(interval=2).before_train(
+            SimpleNamespace(work_dir=str(tmp_path), iter=start))
+        assert [json.loads(x)['iter'] for x in
+                path.read_text().splitlines()] == expected
+
+
 def test_resume_continues_from_the_last_checkpoint(trained):
     work, _, resumed = trained
     assert 'resumed' in resumed.lower()

@@ -2,6 +2,8 @@
 
     python tools/demo.py                # depth (make demo)
     python tools/demo.py --task seg     # segmentation (make demo-seg)
+    python tools/demo.py --task colourisation  # Pix2Pix (make demo-colourisation)
+    python tools/demo.py --task sat2map  # CycleGAN (make demo-sat2map)
 
 1. writes the task's synthetic data set when it is missing;
 2. for each of the task's configs: evaluates the untrained student, trains,
@@ -10,19 +12,26 @@
      random ViT-B/16 teacher, inverted projection, FitNets);
    - seg: DeepLabV3-ResNet-18 students with a random ResNet-50 teacher, the
      traditional and the inverted projection (same seed, same budget);
+   - colourisation, sat2map: a small Pix2Pix / CycleGAN with a random
+     ResNet-50 teacher and the inverted projection;
 3. prints the metrics before and after, the checkpoints, the projectors'
-   final numerical ranks, and writes their spectra plot (paper figure 3).
+   final numerical ranks, and writes their spectra plot (paper figure 3);
+   for the translation tasks also a strip of test images (rows of input |
+   output | target).
 """
 import argparse
 import os.path as osp
 import time
 from typing import Callable, Dict, List, NamedTuple, Tuple
 
+import cv2
+import numpy as np
 from mmengine.config import Config
 from mmengine.hooks import Hook
 from mmengine.runner import Runner
 
-from mmxtkd.datasets import make_synthetic_ade, make_synthetic_nyu
+from mmxtkd.datasets import (make_synthetic_ade, make_synthetic_colourisation,
+                             make_synthetic_nyu, make_synthetic_sat2map)
 from mmxtkd.visualization import plot_spectrum, read_history
 
 
@@ -32,6 +41,8 @@ class DemoTask(NamedTuple):
     split: str  # the evaluated split, as the printout names it
     marker: str  # a file of the data set, relative to data_root
     make_data: Callable[[str], Dict]
+    # translation tasks: the (input, output, target) keys of a test strip
+    strip: Tuple[str, str, str] = ()
 
 
 TASKS = {
@@ -44,6 +55,15 @@ TASKS = {
          'configs/seg/synthetic/dlv3-r18_r50-random-teacher_inverted.py'),
         ('mIoU', 'aAcc', 'mAcc'), 'validation', 'annotations/validation',
         make_synthetic_ade),
+    'colourisation': DemoTask(
+        ('configs/colorization/synthetic/'
+         'pix2pix-s_r50-random-teacher_inverted.py', ), ('PSNR', ), 'test',
+        'test', make_synthetic_colourisation,
+        ('img_gray', 'fake_photo', 'img_photo')),
+    'sat2map': DemoTask(
+        ('configs/sat2map/synthetic/cyclegan-s_r50-random-teacher_inverted.py',
+         ), ('PSNR', ), 'test', 'testB', make_synthetic_sat2map,
+        ('img_aerial', 'fake_map', 'img_map')),
 }
 
 
@@ -68,15 +88,31 @@ def run_name(config: str) -> str:
     return osp.splitext(osp.basename(config))[0].rsplit('_', 1)[-1]
 
 
-def train_and_record(config: str, work_dir: str) -> Tuple[dict, dict]:
-    """Train one config; its metrics before and after training."""
+def train_and_record(config: str, work_dir: str,
+                     strip: Tuple[str, str, str] = ()) -> Tuple[dict, dict]:
+    """Train one config; its metrics before and after training. With
+    ``strip`` keys, also writes ``work_dir/strip.png``."""
     cfg = Config.fromfile(config)
     cfg.work_dir = work_dir
     runner = Runner.from_cfg(cfg)
     record = ValidateBeforeAndAfter()
     runner.register_hook(record)
     runner.train()
+    if strip:
+        write_strip(runner, strip, osp.join(work_dir, 'strip.png'))
     return record.metrics[0], record.metrics[-1]
+
+
+def write_strip(runner: Runner, keys: Tuple[str, str, str], path: str,
+                rows: int = 6) -> None:
+    """The first ``rows`` test images as rows of input | output | target,
+    from the trained model's own validation step."""
+    samples = runner.model.val_step(next(iter(runner.val_dataloader)))
+    # fields (3, H, W) in [0, 255], BGR as loaded and as mmagic destructs
+    images = [np.concatenate([
+        sample.get(key).float().clamp(0, 255).byte().permute(1, 2, 0).numpy()
+        for key in keys], axis=1) for sample in samples[:rows]]
+    cv2.imwrite(path, np.concatenate(images, axis=0))
 
 
 def main() -> None:
@@ -102,8 +138,8 @@ def main() -> None:
     for config in configs:
         work_dir = (work_root if len(configs) == 1 else
                     osp.join(work_root, run_name(config)))
-        runs[run_name(config)] = (work_dir, ) + train_and_record(config,
-                                                                  work_dir)
+        runs[run_name(config)] = (work_dir, ) + train_and_record(
+            config, work_dir, task.strip)
 
     names = list(runs)
     print(f'\n{args.task} metrics on the synthetic {task.split} split '
@@ -118,6 +154,10 @@ def main() -> None:
     for name, (work_dir, _, _) in runs.items():
         with open(osp.join(work_dir, 'last_checkpoint')) as f:  # mmengine's
             print(f'{name + " checkpoint:":<30}{f.read().strip()}')
+        if task.strip:
+            print(f'{name + " test images:":<30}'
+                  f'{osp.join(work_dir, "strip.png")} '
+                  f'({" | ".join(task.strip)})')
         history = osp.join(work_dir, 'spectral_history.jsonl')
         if osp.isfile(history):  # a run with a projector
             for tag, recs in read_history(history).items():

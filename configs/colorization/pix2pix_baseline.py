@@ -7,15 +7,12 @@ _base_ = [
     '../_base_/schedules/translation_200ep.py'
 ]
 metrics = [
-    dict(type='PSNR', gt_key='img_photo', pred_key='fake_photo'),
+    dict(_base_.psnr, gt_key='img_photo', pred_key='fake_photo'),
     dict(
-        type='mmxtkd.TransFIDFromFile',
-        inception_file='checkpoints/pt_inception-2015-12-05-6726825d.pth',
-        prefix='FID',
+        _base_.fid,
         fake_nums=106,  # the facades test split
         real_key='img_photo',
-        fake_key='fake_photo',
-        sample_model='orig')
+        fake_key='fake_photo')
 ]
 val_evaluator = dict(metrics=metrics)
 test_evaluator = val_evaluator

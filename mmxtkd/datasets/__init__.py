@@ -1,6 +1,7 @@
 """Data sets (NYUv2 in the AiT / BTS layout, COCO as 80-class semantic
-segmentation), their synthetic stand-ins, checked label loading, and
-colourisation inputs made in the pipeline."""
+segmentation, paired and unpaired translation images), their synthetic
+stand-ins, checked label loading, and colourisation inputs made in the
+pipeline."""
 from .coco_semantic80 import COCOSemantic80Dataset, instances_to_label_maps
 from .colourisation import GrayscaleCopy
 from .nyu_depth_v2 import NYUDepthV2Dataset
@@ -8,11 +9,14 @@ from .paired_images import LoadCheckedPairedImage
 from .seg_annotations import LoadCheckedSegAnnotations
 from .synthetic_colourisation import make_synthetic_colourisation
 from .synthetic_depth import make_synthetic_nyu
+from .synthetic_sat2map import make_synthetic_sat2map
 from .synthetic_seg import SYNTHETIC_SEG_CLASSES, make_synthetic_ade
+from .unpaired_images import UnpairedTranslationDataset, split_paired_folder
 
 __all__ = [
     'NYUDepthV2Dataset', 'COCOSemantic80Dataset', 'LoadCheckedSegAnnotations',
     'instances_to_label_maps', 'make_synthetic_nyu', 'make_synthetic_ade',
     'SYNTHETIC_SEG_CLASSES', 'GrayscaleCopy', 'make_synthetic_colourisation',
-    'LoadCheckedPairedImage'
+    'LoadCheckedPairedImage', 'UnpairedTranslationDataset',
+    'split_paired_folder', 'make_synthetic_sat2map'
 ]

@@ -1,4 +1,5 @@
 """FID of translated images, with the Inception weights read from a file."""
+import hashlib
 import os.path as osp
 
 import torch
@@ -40,7 +41,10 @@ class TransFIDFromFile(TransFID):
     """mmagic's ``TransFID`` (PyTorch-style Inception) with its weights from
     ``inception_file``, a local copy of pytorch-fid's
     ``pt_inception-2015-12-05-6726825d.pth``; a missing file is an error
-    saying where to put it (mmagic would download it).
+    saying where to put it (mmagic would download it). The file's SHA-256 is
+    part of the key under which mmagic caches the real images' statistics
+    (``~/.cache/openmmlab/mmagic``), so that statistics computed with other
+    weights are never reused.
 
     Args:
         inception_file: path of the weights file.
@@ -54,6 +58,11 @@ class TransFIDFromFile(TransFID):
                              "(inception_style='PyTorch')")
         self.inception_file = inception_file
         super().__init__(inception_style='PyTorch', **kwargs)
+        with open(inception_file, 'rb') as f:
+            digest = hashlib.file_digest(f, 'sha256').hexdigest()
+        # read by mmagic's get_inception_feat_cache_name_and_args
+        self.inception_args = dict(inception_file=osp.abspath(inception_file),
+                                   sha256=digest)
 
     def _load_inception(self, inception_style, inception_path):
         return inception_from_file(self.inception_file), 'pytorch'

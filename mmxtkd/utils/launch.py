@@ -53,9 +53,11 @@ def adapt_to_cpu_distributed(cfg: Config) -> None:
     mmengine's ``init_dist`` calls ``torch.cuda.set_device`` and defaults to
     NCCL, and its DDP wrapper passes ``device_ids=[LOCAL_RANK]``; all need a
     GPU. Without one, the process group is initialised here over gloo (the
-    Runner then finds it initialised and skips ``init_dist``) and the model is
-    wrapped in CPU DDP (``device_ids=None``). Nothing changes when a GPU is
-    present or the launcher is ``'none'``.
+    Runner then finds it initialised and skips ``init_dist``) and the model's
+    DDP wrapper (mmengine's default, or the config's own, e.g. mmagic's
+    ``MMSeparateDistributedDataParallel``) gets ``device_ids=None``, as CPU
+    modules need. Nothing changes when a GPU is present or the launcher is
+    ``'none'``.
     """
     import torch
     import torch.distributed as dist
@@ -68,9 +70,9 @@ def adapt_to_cpu_distributed(cfg: Config) -> None:
     if cfg.get('model_wrapper_cfg') is None:
         cfg.model_wrapper_cfg = dict(
             type='MMDistributedDataParallel',
-            device_ids=None,
             broadcast_buffers=False,
             find_unused_parameters=cfg.get('find_unused_parameters', False))
+    cfg.model_wrapper_cfg['device_ids'] = None
     if cfg.launcher == 'pytorch' and not dist.is_initialized():
         dist.init_process_group(backend=dist_cfg['backend'])
     print_log('no GPU: distributed run on CPU processes over '

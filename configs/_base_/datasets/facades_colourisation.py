@@ -2,8 +2,9 @@
 # pix2pix's paired facades images (data/pix2pix/facades/{train,test}/*.jpg,
 # photo | labels, as mmagic's pix2pix configs read them), and its grayscale
 # copy made in the pipeline (mmxtkd.GrayscaleCopy) as the input; 256x256
-# with pix2pix's resize-crop-flip. Batch 8.
-dataset_type = 'PairedImageDataset'
+# with pix2pix's resize-crop-flip. Batch 8. mmagic's types are named with
+# their scope, so that configs inheriting this as mmxtkd:: build them.
+dataset_type = 'mmagic.PairedImageDataset'
 data_root = 'data/pix2pix/facades'
 load_pair = dict(
     type='mmxtkd.LoadCheckedPairedImage',
@@ -14,20 +15,20 @@ load_pair = dict(
 gray_copy = dict(type='mmxtkd.GrayscaleCopy', key='img_photo',
                  out_key='img_gray')
 pack = dict(
-    type='PackInputs',
+    type='mmagic.PackInputs',
     keys=['img_photo', 'img_gray'],
     data_keys=['img_photo', 'img_gray'])
 train_pipeline = [
     load_pair,
-    dict(type='Resize', keys=['img_photo'], scale=(286, 286),
+    dict(type='mmagic.Resize', keys=['img_photo'], scale=(286, 286),
          interpolation='bicubic'),
-    dict(type='FixedCrop', keys=['img_photo'], crop_size=(256, 256)),
-    dict(type='Flip', keys=['img_photo'], direction='horizontal'),
+    dict(type='mmagic.FixedCrop', keys=['img_photo'], crop_size=(256, 256)),
+    dict(type='mmagic.Flip', keys=['img_photo'], direction='horizontal'),
     gray_copy, pack
 ]
 test_pipeline = [
     load_pair,
-    dict(type='Resize', keys=['img_photo'], scale=(256, 256),
+    dict(type='mmagic.Resize', keys=['img_photo'], scale=(256, 256),
          interpolation='bicubic'), gray_copy, pack
 ]
 train_dataloader = dict(
@@ -42,6 +43,9 @@ val_dataloader = dict(
     num_workers=4,
     persistent_workers=True,
     sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(type=dataset_type, data_root=data_root, test_mode=True,
-                 pipeline=test_pipeline))
+    dataset=dict(
+        type=dataset_type,
+        data_root=data_root,
+        test_mode=True,
+        pipeline=test_pipeline))
 test_dataloader = val_dataloader

@@ -3,7 +3,10 @@
 # 256x256), PatchGAN discriminator, vanilla GAN loss + L1 x 100 - as
 # mmxtkd.DistillPix2Pix: the grayscale copy (img_gray) in, the colour photo
 # (img_photo) out. The networks see RGB in [-1, 1]; Z_s is the bottleneck.
-_base_ = ['mmagic::_base_/models/base_pix2pix.py']
+_base_ = [
+    'mmagic::_base_/models/base_pix2pix.py',
+    '../teachers/imagenet_from_gan_input.py'
+]
 model = dict(
     type='mmxtkd.DistillPix2Pix',
     default_domain='photo',
@@ -12,9 +15,3 @@ model = dict(
     data_preprocessor=dict(
         data_keys=['img_photo', 'img_gray'], output_channel_order='RGB'),
     student_channels=512)
-# what a teacher needs to re-normalise the generator's input for ImageNet
-imagenet_from_gan = dict(
-    mean=[123.675, 116.28, 103.53],
-    std=[58.395, 57.12, 57.375],
-    student_mean=[127.5] * 3,
-    student_std=[127.5] * 3)

@@ -23,3 +23,11 @@ train_cfg = dict(
 default_hooks = dict(
     logger=dict(interval=50),
     checkpoint=dict(by_epoch=True, interval=10, max_keep_ckpts=3))
+# the metrics of both translation tasks, completed by each with its keys:
+# PSNR, and FID with pytorch-fid's Inception read from a local file
+psnr = dict(type='mmxtkd.TransPSNR')
+fid = dict(
+    type='mmxtkd.TransFIDFromFile',
+    inception_file='checkpoints/pt_inception-2015-12-05-6726825d.pth',
+    prefix='FID',
+    sample_model='orig')

@@ -29,6 +29,8 @@ class SpectralRankHook(Hook):
     ``spectral/sigma_max[_name]`` in the message hub (so the logger hook
     sends them to every visualizer backend), and appends one JSON line per
     matrix to ``<work_dir>/<filename>`` for ``tools/analysis/plot_spectrum.py``.
+    A run starts that file afresh, or, when it resumes, from the records up
+    to its checkpoint's iteration.
 
     Args:
         interval: iterations between measurements.
@@ -65,6 +67,20 @@ class SpectralRankHook(Hook):
             records.append(dict(projector=tag, rank=numerical_rank(sv, self.tol),
                                 singular_values=sv.tolist()))
         return records
+
+    @master_only
+    def before_train(self, runner) -> None:
+        """Drop the records of iterations after the one this run starts
+        from: all of a previous run in the same work dir, or those a resumed
+        run will redo."""
+        path = osp.join(runner.work_dir, self.filename)
+        if not osp.isfile(path):
+            return
+        with open(path) as f:
+            kept = [line for line in f
+                    if line.strip() and json.loads(line)['iter'] <= runner.iter]
+        with open(path, 'w') as f:
+            f.writelines(kept)
 
     def after_train_iter(self, runner, batch_idx: int,
                          data_batch=None, outputs: Optional[dict] = None) -> None:

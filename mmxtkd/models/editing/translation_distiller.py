@@ -1,10 +1,36 @@
 """Cross-task distillation for mmagic's image-translation GANs."""
+from collections import OrderedDict
 from typing import Dict, List, Optional, Tuple
 
 import torch
 import torch.nn as nn
+from mmengine.model import is_model_wrapper
 
 from ..distillers import FeatureDistillation
+
+
+def _unwrapped_keys(module: nn.Module, state_dict: OrderedDict, prefix: str,
+                    local_metadata: dict) -> OrderedDict:
+    """State-dict keys as without distributed wrappers: mmagic's
+    ``MMSeparateDistributedDataParallel`` wraps each child in DDP, so a
+    distributed run would save ``generators.module.<domain>...`` where a
+    single process saves ``generators.<domain>...``, and a single process
+    would load neither the other's weights nor its projector. (mmengine loads
+    the plain keys into wrapped children.)"""
+    wrapped = [f'{prefix}{name}.' for name, child in module._modules.items()
+               if is_model_wrapper(child)]
+    if not wrapped:
+        return state_dict
+    renamed = OrderedDict()
+    for key, value in state_dict.items():
+        for child in wrapped:
+            if key.startswith(child + 'module.'):
+                key = child + key[len(child + 'module.'):]
+                break
+        renamed[key] = value
+    if hasattr(state_dict, '_metadata'):
+        renamed._metadata = state_dict._metadata
+    return renamed
 
 
 class TranslationDistillMixin:
@@ -50,6 +76,7 @@ class TranslationDistillMixin:
         self._checked_optim_wrapper = None  # the one checked to hold P
         for generator in self.generators.values():
             self.encoder_end(generator).register_forward_hook(self._capture)
+        self._register_state_dict_hook(_unwrapped_keys)
 
     # -- what subclasses define ---------------------------------------------
     @staticmethod
