@@ -1,6 +1,7 @@
 # The two commands of the README, each doing the set-up it needs first:
 #   make demo   - the depth demo on the embedded synthetic data set
 #   make demo-seg - the segmentation demo (traditional vs inverted)
+#   make demo-colourisation, make demo-sat2map - the image-translation demos
 #   make test   - the test suite
 # The set-up (tools/install.sh) is idempotent: into ./.venv, mmcv's compiled
 # ops built once per machine and cached in ~/.cache/mmxtkd.
@@ -8,7 +9,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: install test demo demo-seg
+.PHONY: install test demo demo-seg demo-colourisation demo-sat2map
 
 install:
 	bash tools/install.sh --venv $(VENV)
@@ -21,3 +22,9 @@ demo: install
 
 demo-seg: install
 	$(PY) tools/demo.py --task seg
+
+demo-colourisation: install
+	$(PY) tools/demo.py --task colourisation
+
+demo-sat2map: install
+	$(PY) tools/demo.py --task sat2map

@@ -1,4 +1,8 @@
+import contextlib
+import io
 import os.path as osp
+import runpy
+import sys
 
 import numpy as np
 import pytest
@@ -7,6 +11,19 @@ from mmengine.hooks import Hook
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 TINY_CONFIG = osp.join(REPO, 'tests', 'data', 'configs',
                        'tiny_cls_random-teacher_inverted.py')
+
+
+def run_script(script: str, *args: str) -> str:
+    """Run ``python SCRIPT ARGS...`` as ``__main__`` in this process (an
+    interpreter start and its imports saved); returns what it printed."""
+    saved, sys.argv = sys.argv, [script] + [str(a) for a in args]
+    out = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out):
+            runpy.run_path(script, run_name='__main__')
+    finally:
+        sys.argv = saved
+    return out.getvalue()
 
 
 def write_tiny_image_folder(root: str, per_class: int = 8, size: int = 32) -> str:

@@ -4,14 +4,13 @@ AiT, mmdet's model zoo), and converted with the commands the README gives."""
 import math
 import os
 import os.path as osp
-import runpy
 import shutil
 import subprocess
 import sys
 
 import torch
 
-REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+from conftest import REPO, run_script
 CONVERTERS = osp.join(REPO, 'tools', 'model_converters')
 
 
@@ -20,11 +19,7 @@ def convert(script: str, src, dst, in_process: bool = False) -> None:
     save an interpreter start, as ``__main__`` in this process."""
     argv = [osp.join(CONVERTERS, script), str(src), str(dst)]
     if in_process:
-        saved, sys.argv = sys.argv, argv
-        try:
-            runpy.run_path(argv[0], run_name='__main__')
-        finally:
-            sys.argv = saved
+        print(run_script(*argv), end='')
         return
     result = subprocess.run([sys.executable] + argv, capture_output=True,
                             text=True)

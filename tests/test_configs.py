@@ -49,8 +49,23 @@ def test_there_is_a_config_for_every_family():
     assert 'depth/synthetic/mbv2_vitb-cls-teacher_inverted.py' in names
     assert len([n for n in names if n.startswith('depth/mbv2_')]) == 55
     assert len([n for n in names if n.startswith('depth/mbv2_spectral-r')]) == 6
-    assert len([n for n in names if '-teacher_' in n and 'ait-' in n]) == 16
-    assert len([n for n in names if n.startswith('colorization/')]) == 7
+    assert len([n for n in names if n.startswith('depth/') and '-teacher_' in n
+                and 'ait-' in n]) == 16
+    # table 2b: no teacher, and 4 teachers x 2 projections (+ the demo's)
+    assert len([n for n in names if n.startswith('colorization/')]) == 10
+    for teacher in ('r50-random', 'dlv3-seg', 'vitb-cls', 'ait-depth'):
+        for projection in ('inverted', 'traditional'):
+            assert (f'colorization/pix2pix_{teacher}-teacher_{projection}.py'
+                    in names)
+    # tables 2c and 10: no teacher, 3 teachers x 2 projections, and Z_s =
+    # G_A_E(x) for two of them (+ the demo's)
+    assert len([n for n in names if n.startswith('sat2map/')]) == 10
+    for teacher in ('r50-random', 'vitb-cls', 'krcnn-kpt'):
+        for projection in ('inverted', 'traditional'):
+            assert f'sat2map/cyclegan_{teacher}-teacher_{projection}.py' in names
+    for teacher in ('vitb-cls', 'krcnn-kpt'):
+        assert (f'sat2map/cyclegan_{teacher}-teacher_inverted_'
+                'translation-feature.py') in names
     # table 2a: no teacher, and 5 teachers x 2 projections, on each data set
     for data in ('ade20k', 'coco'):
         family = {n for n in names if n.startswith(f'seg/{data}/dlv3-r50_')}
@@ -127,14 +142,15 @@ def test_config_builds_and_loads_its_weights(path, user_folder, read_once,
     if teacher is not None:
         assert model.distill.projector is not None
         assert model.distill.teacher.checkpoint == teacher.checkpoint
+    if 'synthetic' in path:  # no weights on a demo machine
+        assert teacher is None or teacher.checkpoint is None
     if 'student' not in cfg.model:  # mmagic's GANs, trained from scratch
         assert type(model).__name__ in ('DistillPix2Pix', 'DistillCycleGAN')
         return
     assert type(model).__name__ == 'CrossTaskDistiller'
     encoder = cfg.model.student.backbone.get('init_cfg')
-    if 'synthetic' in path:  # no weights on a demo machine: from scratch
+    if 'synthetic' in path:  # from scratch
         assert encoder is None
-        assert teacher is None or teacher.checkpoint is None
     else:
         assert encoder.checkpoint.startswith('checkpoints/')
         loaded = torch.load(encoder.checkpoint, weights_only=True)

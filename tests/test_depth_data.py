@@ -2,8 +2,6 @@
 import hashlib
 import os
 import os.path as osp
-import subprocess
-import sys
 import zipfile
 
 import cv2
@@ -12,7 +10,7 @@ import pytest
 from mmengine.registry import DefaultScope
 from mmseg.registry import DATASETS
 
-from conftest import REPO
+from conftest import REPO, run_script
 from mmxtkd.datasets import NYUDepthV2Dataset, make_synthetic_nyu
 from mmxtkd.datasets.synthetic_depth import NYU_INTRINSICS, render
 
@@ -158,13 +156,10 @@ def fake_public_downloads(tmp_path):
 def test_dataset_converter_writes_the_layout_the_dataset_reads(tmp_path):
     src = fake_public_downloads(tmp_path)
     out = tmp_path / 'nyu_depth_v2'
-    subprocess.run([sys.executable,
-                    osp.join(REPO, 'tools/dataset_converters/nyu_depth_v2.py'),
-                    '--sync', str(src / 'sync.zip'), '--labeled-mat',
-                    str(src / 'labeled.mat'), '--splits-mat',
-                    str(src / 'splits.mat'), '--out', str(out)],
-                   check=True, capture_output=True,
-                   env=dict(os.environ, PYTHONPATH=REPO))
+    run_script(osp.join(REPO, 'tools/dataset_converters/nyu_depth_v2.py'),
+               '--sync', src / 'sync.zip', '--labeled-mat',
+               src / 'labeled.mat', '--splits-mat', src / 'splits.mat',
+               '--out', out)
     train = build(data_root=str(out), data_prefix=dict(img_path='sync'),
                   ann_file='nyudepthv2_train_files_with_gt.txt')
     assert len(train) == 2

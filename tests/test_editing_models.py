@@ -189,3 +189,57 @@ def test_init_weights_is_pix2pix_normal_init_despite_mmagic_2109():
     bns = torch.cat([m.weight.flatten() for m in model.modules()
                      if isinstance(m, torch.nn.BatchNorm2d)])
     assert abs(float(bns.mean()) - 1.0) < 0.01
+
+
+# README's example: an mmagic user's own Pix2Pix config, distilled
+USER_CONFIG = """\
+_base_ = 'mmagic::pix2pix/pix2pix_vanilla-unet-bn_1xb1-80kiters_facades.py'
+custom_imports = dict(
+    imports=['mmxtkd', 'mmxtkd.models.editing'], allow_failed_imports=False)
+model = dict(
+    type='mmxtkd.DistillPix2Pix',
+    # the networks and the teacher see RGB
+    data_preprocessor=dict(output_channel_order='RGB'),
+    teacher=dict(
+        type='mmxtkd.FrozenTeacher',
+        model=dict(type='mmxtkd.TorchvisionFeatures', name='resnet50',
+                   node='layer4'),
+        checkpoint='checkpoints/resnet50-0676ba61.pth',
+        # from the generator's [-1, 1] to ImageNet's statistics
+        mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375],
+        student_mean=[127.5] * 3, student_std=[127.5] * 3),
+    projector=dict(type='mmxtkd.InvertedProjector'),
+    student_channels=512, teacher_channels=2048,
+    distill_losses=dict(l2=dict(type='mmxtkd.FitNetsLoss')))
+optim_wrapper = dict(
+    generators=dict(modules=['generators', 'distill']),
+    discriminators=dict(modules='discriminators'))
+"""
+
+
+def test_an_mmagic_pix2pix_config_becomes_distilled_as_the_readme_says(
+        tmp_path, monkeypatch):
+    from mmengine.config import Config
+    from mmengine.optim import build_optim_wrapper
+    from mmengine.registry import MODELS
+
+    from conftest import REPO
+    with open(f'{REPO}/README.md') as f:
+        assert USER_CONFIG in f.read()
+    torch.manual_seed(0)
+    from torchvision.models import resnet50
+    (tmp_path / 'checkpoints').mkdir()
+    torch.save(resnet50().state_dict(),
+               tmp_path / 'checkpoints' / 'resnet50-0676ba61.pth')
+    (tmp_path / 'my_pix2pix_distilled.py').write_text(USER_CONFIG)
+    monkeypatch.chdir(tmp_path)
+    cfg = Config.fromfile('my_pix2pix_distilled.py')
+    init_default_scope(cfg.default_scope)
+    # what a 256x256 run costs is not the point: 32x32, 5 downsamplings
+    cfg.model.generator.num_down = 5
+    model = MODELS.build(cfg.model)
+    wrappers = build_optim_wrapper(model, cfg.optim_wrapper)  # as the Runner
+    log_vars = model.train_step(batch(['photo', 'mask']), wrappers)
+    assert {'loss_distill_l2', 'loss_gan_g', 'loss_pixel'} <= set(log_vars)
+    assert model.distill.teacher.checkpoint == \
+        'checkpoints/resnet50-0676ba61.pth'

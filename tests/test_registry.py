@@ -53,17 +53,14 @@ def run_py(code: str) -> str:
                           capture_output=True, text=True).stdout
 
 
-def test_importing_mmxtkd_sets_no_default_scope():
-    out = run_py('import mmxtkd, mmxtkd.models\n'
-                 'from mmengine.registry import DefaultScope\n'
-                 'print(DefaultScope.get_current_instance())')
-    assert out.strip() == 'None'
-
-
-def test_register_all_modules_behaves_like_mmsegs():
+def test_importing_sets_no_scope_and_register_all_modules_is_mmsegs():
+    """In a fresh interpreter: importing mmxtkd (and its models) sets no
+    default scope; register_all_modules then behaves as mmseg's."""
     out = run_py(
         'import warnings\n'
+        'import mmxtkd, mmxtkd.models\n'
         'from mmengine.registry import DefaultScope\n'
+        'print(DefaultScope.get_current_instance())\n'
         'from mmxtkd.utils import register_all_modules\n'
         'register_all_modules(init_default_scope=False)\n'
         'print(DefaultScope.get_current_instance())\n'
@@ -76,7 +73,8 @@ def test_register_all_modules_behaves_like_mmsegs():
         'print(DefaultScope.get_current_instance().scope_name, len(w))\n'
         'from mmxtkd.registry import MODELS, HOOKS\n'
         'print("InvertedProjector" in MODELS, "SpectralRankHook" in HOOKS)\n')
-    assert out.split('\n')[:4] == ['None', 'mmxtkd', 'mmxtkd 1', 'True True']
+    assert out.split('\n')[:5] == ['None', 'None', 'mmxtkd', 'mmxtkd 1',
+                                    'True True']
 
 
 def test_config_package_registration_is_one_entry(tmp_path):

@@ -2,15 +2,13 @@
 maps from instance annotations, and the checked label loading."""
 import json
 import os.path as osp
-import subprocess
-import sys
 
 import cv2
 import numpy as np
 import pytest
 from mmengine.registry import init_default_scope
 
-from conftest import REPO
+from conftest import REPO, run_script
 from mmxtkd.datasets import (COCOSemantic80Dataset, LoadCheckedSegAnnotations,
                              instances_to_label_maps, make_synthetic_ade)
 from mmxtkd.datasets.coco_semantic80 import COCO80_CLASSES
@@ -177,12 +175,10 @@ def test_coco_converter_writes_the_layout_the_dataset_reads(tmp_path):
     for i in (1, 2):
         write(root / 'val2017' / f'00000000000{i}.jpg',
               np.zeros((10, 12, 3), np.uint8))
-    out = subprocess.run(
-        [sys.executable, 'tools/dataset_converters/coco_semantic80.py',
-         str(root), '--splits', 'val2017'], cwd=REPO, capture_output=True,
-        text=True)
-    assert out.returncode == 0, out.stderr
-    assert 'val2017: 2 label maps from 3 instances' in out.stdout
+    out = run_script(
+        osp.join(REPO, 'tools/dataset_converters/coco_semantic80.py'), root,
+        '--splits', 'val2017')
+    assert 'val2017: 2 label maps from 3 instances' in out
     init_default_scope('mmseg')
     dataset = COCOSemantic80Dataset(
         data_root=str(root),

@@ -1,4 +1,5 @@
-"""tools/train.py, test.py, dist_train.sh and resume, on the tiny config."""
+"""tools/train.py, test.py and resume, on the tiny config (dist_train.sh:
+test_depth_training.py, test_translation_training.py)."""
 import json
 import os
 import os.path as osp
@@ -10,7 +11,7 @@ import pytest
 import torch
 
 import mmxtkd  # noqa: F401  (allow-lists mmengine checkpoint types)
-from conftest import REPO, TINY_CONFIG
+from conftest import REPO, TINY_CONFIG, run_script
 
 
 def tool_env(**extra):
@@ -105,8 +106,8 @@ def test_logged_rank_matches_numpy_on_the_saved_projector(trained):
 def test_plot_spectrum_writes_a_png(trained, tmp_path):
     work, _, _ = trained
     out = str(tmp_path / 'fig3.png')
-    run([sys.executable, 'tools/analysis/plot_spectrum.py',
-         osp.join(work, 'spectral_history.jsonl'), '--out', out])
+    run_script(osp.join(REPO, 'tools/analysis/plot_spectrum.py'),
+               osp.join(work, 'spectral_history.jsonl'), '--out', out)
     with open(out, 'rb') as f:
         assert f.read(8) == b'\x89PNG\r\n\x1a\n'
 
@@ -119,18 +120,6 @@ def test_test_tool_evaluates_a_checkpoint(trained, tiny_image_folder, tmp_path):
                '--out', pkl] + data_options(tiny_image_folder)[:-1])
     assert 'accuracy/top1' in out
     assert osp.getsize(pkl) > 0
-
-
-def test_dist_train_on_two_cpu_processes(tiny_image_folder, tmp_path):
-    work = str(tmp_path / 'dist')
-    out = subprocess.run(
-        ['bash', 'tools/dist_train.sh', TINY_CONFIG, '2', '--work-dir', work]
-        + data_options(tiny_image_folder, 4), cwd=REPO,
-        env=tool_env(PORT='29613'),
-        capture_output=True, text=True)
-    assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-4000:]
-    assert 'gloo' in out.stdout + out.stderr
-    assert osp.isfile(osp.join(work, 'iter_4.pth'))
 
 
 def test_auto_scale_lr_scales_the_one_cycle_peak(tiny_image_folder, tmp_path):
@@ -154,9 +143,7 @@ def test_auto_scale_lr_scales_the_one_cycle_peak(tiny_image_folder, tmp_path):
 
 
 def test_auto_scale_lr_needs_a_base_batch_size(tmp_path):
-    out = subprocess.run(
-        [sys.executable, 'tools/train.py', TINY_CONFIG, '--auto-scale-lr',
-         '--work-dir', str(tmp_path)], cwd=REPO, env=tool_env(),
-        capture_output=True, text=True)
-    assert out.returncode != 0
-    assert 'has no auto_scale_lr=dict(base_batch_size=...)' in out.stderr
+    with pytest.raises(ValueError, match=r'has no auto_scale_lr='
+                       r'dict\(base_batch_size=\.\.\.\)'):
+        run_script(osp.join(REPO, 'tools/train.py'), TINY_CONFIG,
+                   '--auto-scale-lr', '--work-dir', tmp_path)
