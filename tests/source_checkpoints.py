@@ -14,11 +14,11 @@ from conftest import REPO, run_script
 CONVERTERS = osp.join(REPO, 'tools', 'model_converters')
 
 
-def convert(script: str, src, dst, in_process: bool = False) -> None:
-    """Run ``tools/model_converters/<script> SRC DST``, as a command or, to
-    save an interpreter start, as ``__main__`` in this process."""
+def convert(script: str, src, dst, as_command: bool = False) -> None:
+    """Run ``tools/model_converters/<script> SRC DST`` as ``__main__`` in this
+    process (an interpreter start saved), or as a command."""
     argv = [osp.join(CONVERTERS, script), str(src), str(dst)]
-    if in_process:
+    if not as_command:
         print(run_script(*argv), end='')
         return
     result = subprocess.run([sys.executable] + argv, capture_output=True,
@@ -138,7 +138,7 @@ def write_user_checkpoints(root: str) -> str:
     save_file({k: v.contiguous() for k, v in mbv2.state_dict().items()},
               src('model.safetensors'))
     convert('mobilenetv2_timm_to_mmpretrain.py', src('model.safetensors'),
-            dst('mobilenetv2-0.5_in1k_timm.pth'), in_process=True)
+            dst('mobilenetv2-0.5_in1k_timm.pth'))
     for builder, name, script, converted in (
         (tv.efficientnet_b0, 'efficientnet_b0_rwightman-7f5810bc.pth',
          'efficientnet_torchvision_to_mmpretrain.py',
@@ -150,7 +150,7 @@ def write_user_checkpoints(root: str) -> str:
          'vit_torchvision_to_mmpretrain.py', 'vit-b16_in1k_torchvision.pth'),
     ):
         torch.save(builder().state_dict(), src(name))
-        convert(script, src(name), dst(converted), in_process=True)
+        convert(script, src(name), dst(converted))
     # torchvision's own files, which the segmentation teachers load unchanged
     shutil.copy(src('resnet50-0676ba61.pth'), dst('resnet50-0676ba61.pth'))
     torch.save(tv.segmentation.deeplabv3_resnet50(
@@ -166,7 +166,7 @@ def write_user_checkpoints(root: str) -> str:
                src('ait_depth_swinv2b_ar.pth'))
     del ait
     convert('swinv2_ait_to_mmpretrain.py', src('ait_depth_swinv2b_ar.pth'),
-            dst('ait-swinv2b_depth_mmpretrain.pth'), in_process=True)
+            dst('ait-swinv2b_depth_mmpretrain.pth'))
     # AiT's instance-segmentation backbone has the same layout and shapes
     shutil.copy(dst('ait-swinv2b_depth_mmpretrain.pth'),
                 dst('ait-swinv2b_insseg_mmpretrain.pth'))

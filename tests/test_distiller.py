@@ -125,6 +125,29 @@ def test_wrong_projector_channels_name_the_mismatch():
         model.loss(inputs, samples)
 
 
+def test_a_teacher_map_that_cannot_be_aligned_names_both_shapes():
+    from mmxtkd.models.distillers import FeatureDistillation
+    teacher = dict(type='mmxtkd.FrozenTeacher',
+                   model=dict(type='mmxtkd.TorchvisionFeatures',
+                              name='resnet18', node='layer4'))
+    distill = FeatureDistillation(dict(l2=dict(type='mmxtkd.FitNetsLoss')),
+                                  teacher, dict(type='mmxtkd.InvertedProjector'),
+                                  student_channels=8, teacher_channels=512)
+    with pytest.raises(ValueError, match=r'the teacher map \(2, 512, 1, 1\) '
+                       r'cannot be aligned to the student map \(2, 16, 8\)'):
+        distill(torch.randn(2, 3, 32, 32), torch.randn(2, 16, 8))  # tokens
+    with pytest.raises(ValueError, match=r'\(2, 512, 1, 1\) cannot be '
+                       r'aligned to the student map \(3, 8, 4, 4\)'):
+        distill(torch.randn(2, 3, 32, 32), torch.randn(3, 8, 4, 4))
+    # a pooled teacher output is named by the teacher itself
+    pooled = dict(teacher, model=dict(teacher['model'], node='flatten'))
+    with pytest.raises(ValueError, match=r'returned a tensor of shape '
+                       r'\(2, 512\); expected a \(B, C, h, w\) map'):
+        FeatureDistillation(dict(l2=dict(type='mmxtkd.FitNetsLoss')), pooled,
+                            dict(type='mmxtkd.InvertedProjector'), 8, 512)(
+            torch.randn(2, 3, 32, 32), torch.randn(2, 8, 4, 4))
+
+
 def test_config_errors():
     with pytest.raises(ValueError, match="no submodule 'encoder'"):
         CrossTaskDistiller(student=STUDENT, teacher=TEACHER,

@@ -65,7 +65,9 @@ def test_mobilenetv2_timm_converter(tmp_path):
     path = tmp_path / 'model.safetensors'  # the file timm's hub serves
     save_file({k: v.contiguous() for k, v in src.state_dict().items()},
               str(path))
-    convert('mobilenetv2_timm_to_mmpretrain.py', path, tmp_path / 'mbv2.pth')
+    # as the command the README gives (the others run in this process)
+    convert('mobilenetv2_timm_to_mmpretrain.py', path, tmp_path / 'mbv2.pth',
+            as_command=True)
     ours = student_from_config('depth_mbv2-0.5_decoder.py',
                                str(tmp_path / 'mbv2.pth'))
     x = torch.randn(2, 3, 96, 128)

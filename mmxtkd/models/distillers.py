@@ -52,6 +52,14 @@ class FeatureDistillation(nn.Module):
             pred, target = student_feat, None
         else:
             teacher_feat = self.teacher(inputs)
+            if (teacher_feat.dim() != 4 or student_feat.dim() != 4
+                    or len(teacher_feat) != len(student_feat)):
+                raise ValueError(
+                    f'the teacher map {tuple(teacher_feat.shape)} cannot be '
+                    'aligned to the student map '
+                    f'{tuple(student_feat.shape)}: both must be (B, C, H, W) '
+                    'maps of the same batch (a teacher cut after its pooling, '
+                    'or returning tokens, needs a node before it)')
             if teacher_feat.shape[-2:] != student_feat.shape[-2:]:
                 teacher_feat = F.interpolate(
                     teacher_feat, size=student_feat.shape[-2:],
