@@ -66,6 +66,11 @@ def test_there_is_a_config_for_every_family():
     for teacher in ('vitb-cls', 'krcnn-kpt'):
         assert (f'sat2map/cyclegan_{teacher}-teacher_inverted_'
                 'translation-feature.py') in names
+    # table 4: DeiT-Ti alone, and with the spectral loss on tokens / pooled
+    assert {n for n in names if n.startswith('teacher_free/deit-ti')} == {
+        'teacher_free/deit-ti_baseline.py',
+        'teacher_free/deit-ti_spectral-r8.py',
+        'teacher_free/deit-ti_spectral-r8_pooled.py'}
     # table 2a: no teacher, and 5 teachers x 2 projections, on each data set
     for data in ('ade20k', 'coco'):
         family = {n for n in names if n.startswith(f'seg/{data}/dlv3-r50_')}
@@ -149,7 +154,7 @@ def test_config_builds_and_loads_its_weights(path, user_folder, read_once,
         return
     assert type(model).__name__ == 'CrossTaskDistiller'
     encoder = cfg.model.student.backbone.get('init_cfg')
-    if 'synthetic' in path:  # from scratch
+    if 'synthetic' in path or 'teacher_free/deit' in path:  # from scratch
         assert encoder is None
     else:
         assert encoder.checkpoint.startswith('checkpoints/')

@@ -150,12 +150,31 @@ def test_bad_input_errors():
         SpectralRegLoss(rank=0)
     with pytest.raises(ValueError, match='reduction'):
         SpectralRegLoss(reduction='sum')
-    with pytest.raises(ValueError, match=r'\(B, C, H, W\)'):
-        SpectralRegLoss()(torch.randn(4, 5))
+    with pytest.raises(ValueError, match=r'\(B, C, H, W\) map, \(B, N, C\) '
+                       r'tokens or a \(B, C\) embedding, got shape \(4,\)'):
+        SpectralRegLoss()(torch.randn(4))
+    with pytest.raises(ValueError, match='empty'):
+        SpectralRegLoss(num_extra_tokens=1)(torch.randn(2, 1, 8))
     with pytest.raises(ValueError, match='empty'):
         SpectralRegLoss()(torch.randn(0, 5, 2, 2))
     with pytest.raises(ValueError, match='NaN or Inf'):
         SpectralRegLoss()(torch.full((1, 3, 2, 2), float('nan')))
+
+
+def test_tokens_and_embeddings_are_rows_of_z():
+    """A ViT's patch tokens (B, 1 + N, C), class token left out, are the map
+    (B, C, h, w) they come from; an embedding (B, C) is Z itself."""
+    rng = np.random.default_rng(0)
+    grid = rng.normal(size=(2, 6, 3, 4))  # (B, C, h, w)
+    tokens = np.concatenate([rng.normal(size=(2, 1, 6)),  # class token
+                             grid.reshape(2, 6, 12).transpose(0, 2, 1)], 1)
+    loss = SpectralRegLoss(rank=2, num_extra_tokens=1)
+    assert loss(torch.tensor(tokens)).item() == pytest.approx(
+        loss(torch.tensor(grid)).item(), rel=1e-12)
+    embedding = rng.normal(size=(16, 6))
+    s = np.linalg.svd(embedding, compute_uv=False)
+    assert SpectralRegLoss(rank=2)(torch.tensor(embedding)).item() == \
+        pytest.approx(np.sqrt((s[2:] ** 2).sum()), rel=1e-9)
 
 
 def test_global_random_state_is_untouched():

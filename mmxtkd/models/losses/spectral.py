@@ -60,8 +60,10 @@ class SpectralRegLoss(nn.Module):
     """Eq. 6: the energy of the features outside their top-``rank`` singular
     subspace, a teacher-free regulariser.
 
-    The map (B, C, H, W) is read as ``Z`` (B*H*W, C), one row per position,
-    with singular values sigma_1 >= sigma_2 >= ... Eq. 6 sums
+    The features are read as a matrix ``Z`` with one row per position: a map
+    (B, C, H, W) as (B*H*W, C); transformer tokens (B, N, C) as
+    (B*(N - num_extra_tokens), C), the leading class/distillation tokens
+    dropped; an embedding (B, C) as itself. ``Z`` has singular values sigma_1 >= sigma_2 >= ... Eq. 6 sums
     ``sigma_i u_i v_i^T`` from ``i = r`` and the paper says ``r`` singular
     values are *preserved*: the sum's index counts from 0, so the top ``r``
     directions (sigma_1 .. sigma_r) are kept and suppression starts at
@@ -106,12 +108,15 @@ class SpectralRegLoss(nn.Module):
         method: ``'auto'``, ``'exact'`` or ``'sketch'``.
         exact_max_dim: the largest ``min(N, C)`` that ``'auto'`` solves exactly.
         oversample, niter: the sketch's extra width and power iterations.
+        num_extra_tokens: leading tokens of (B, N, C) inputs left out
+            (1 for a ViT's class token).
         loss_weight: the loss is multiplied by it.
     """
 
     def __init__(self, rank: int = 2, reduction: str = 'norm',
                  method: str = 'auto', exact_max_dim: int = 256,
                  oversample: int = 16, niter: int = 4,
+                 num_extra_tokens: int = 0,
                  loss_weight: float = 1.0) -> None:
         super().__init__()
         if rank < 1:
@@ -128,6 +133,7 @@ class SpectralRegLoss(nn.Module):
         self.exact_max_dim = exact_max_dim
         self.oversample = oversample
         self.niter = niter
+        self.num_extra_tokens = num_extra_tokens
         self.loss_weight = loss_weight
 
     def _subspace(self, z: torch.Tensor) -> torch.Tensor:
@@ -138,16 +144,27 @@ class SpectralRegLoss(nn.Module):
         return top_right_singular_vectors(z, self.rank, self.oversample,
                                           self.niter)
 
+    def as_matrix(self, feat: torch.Tensor) -> torch.Tensor:
+        """``Z``, one row per position: (B, C, H, W) maps, (B, N, C) tokens
+        or (B, C) embeddings."""
+        if feat.dim() == 4:
+            return feat.permute(0, 2, 3, 1).reshape(-1, feat.shape[1])
+        if feat.dim() == 3:
+            return feat[:, self.num_extra_tokens:].reshape(-1, feat.shape[-1])
+        if feat.dim() == 2:
+            return feat
+        raise ValueError('SpectralRegLoss expects a (B, C, H, W) map, (B, N, '
+                         f'C) tokens or a (B, C) embedding, got shape '
+                         f'{tuple(feat.shape)}')
+
     def forward(self, feat: torch.Tensor,
                 target: Optional[torch.Tensor] = None) -> torch.Tensor:
-        """``feat`` (B, C, H, W) -> scalar; ``target`` is ignored."""
-        if feat.dim() != 4:
-            raise ValueError('SpectralRegLoss expects a (B, C, H, W) map, got '
-                             f'shape {tuple(feat.shape)}')
-        if feat.numel() == 0:
-            raise ValueError('SpectralRegLoss: empty feature map '
+        """``feat`` (B, C, H, W), (B, N, C) or (B, C) -> scalar; ``target``
+        is ignored."""
+        z = self.as_matrix(feat)
+        if z.numel() == 0:
+            raise ValueError('SpectralRegLoss: empty features '
                              f'{tuple(feat.shape)}')
-        z = feat.permute(0, 2, 3, 1).reshape(-1, feat.shape[1])
         if not torch.isfinite(z).all():
             raise ValueError('SpectralRegLoss: the features contain NaN or Inf')
         z = z.to(torch.promote_types(z.dtype, torch.float32))
