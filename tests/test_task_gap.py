@@ -79,7 +79,22 @@ def test_a_teacher_holding_part_of_the_student_gives_that_rank():
     assert s[3] / s[4] > 2.5 and s[0] / s[3] < 1.5
 
 
+def test_explained_variance_is_held_out_so_few_positions_do_not_fake_it():
+    """With fewer positions than channels, a fit explains its own rows
+    exactly whatever the features; the held-out rows tell the truth."""
+    rng = np.random.default_rng(0)
+    student = torch.tensor(rng.normal(size=(200, 300)))
+    teacher = torch.tensor(rng.normal(size=(200, 150)))
+    w = ridge_fit(student, teacher, alpha=1e-9)
+    assert explained_variance(student, teacher, w) > 0.99  # in-sample
+    result = probe_task_gap(student, teacher)
+    assert result['student_to_teacher']['explained_variance'] < 0.05
+    assert result['fitted_on'] == 100 and result['positions'] == 200
+
+
 def test_shapes_are_checked():
     with pytest.raises(ValueError, match=r'same N positions, got \(5, 3\) '
                        r'and \(4, 3\)'):
         probe_task_gap(torch.randn(5, 3), torch.randn(4, 3))
+    with pytest.raises(ValueError, match='too few to fit'):
+        probe_task_gap(torch.randn(3, 2), torch.randn(3, 2))

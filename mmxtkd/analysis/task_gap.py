@@ -19,7 +19,7 @@ SIMILAR_EXPLAINED = 0.5
 
 
 def ridge_fit(x: torch.Tensor, y: torch.Tensor,
-              alpha: float = 1e-3) -> torch.Tensor:
+              alpha: float = 0.1) -> torch.Tensor:
     """The (C_x, C_y) matrix ``W`` minimising ``||Yc - Xc W||^2 +
     alpha * tr(Xc^T Xc) / C_x * ||W||^2`` for centred ``x`` (N, C_x) and
     ``y`` (N, C_y), in float64: ridge least squares whose penalty is
@@ -33,9 +33,9 @@ def ridge_fit(x: torch.Tensor, y: torch.Tensor,
 
 def explained_variance(x: torch.Tensor, y: torch.Tensor,
                        w: torch.Tensor) -> float:
-    """``1 - ||Yc - Xc W||^2 / ||Yc||^2``: the share of ``y``'s variance
-    that ``x W`` reproduces (1 exact, 0 nothing, negative worse than the
-    mean)."""
+    """``1 - ||Yc - Xc W||^2 / ||Yc||^2`` (each centred on its own mean):
+    the share of ``y``'s variance that ``x W`` reproduces (1 exact, 0
+    nothing, negative worse than the mean)."""
     x, y = _centred(x), _centred(y)
     total = y.pow(2).sum()
     if total == 0:
@@ -71,23 +71,32 @@ RULE = (f"traditional if linear CKA >= {SIMILAR_CKA} and the student's "
 
 
 def probe_task_gap(student: torch.Tensor, teacher: torch.Tensor,
-                   alpha: float = 1e-3, tol: float = 0.01) -> Dict:
+                   alpha: float = 0.1, tol: float = 0.01,
+                   holdout: float = 0.5) -> Dict:
     """Both linear maps between ``student`` (N, C_s) and ``teacher``
     (N, C_t) features of the same N positions, fitted by ridge least
-    squares: for each, the explained variance and the numerical rank of the
-    fitted matrix (``sigma_i > tol * sigma_1``, as figure 3); the linear CKA
-    of the two; and the recommended projection with :data:`RULE`."""
+    squares on the first ``1 - holdout`` of the rows: for each, the
+    explained variance on the held-out rows (in-sample it would approach 1
+    whenever N is not much larger than the channels) and the numerical rank
+    of the fitted matrix (``sigma_i > tol * sigma_1``, as figure 3); the
+    linear CKA of the two (all rows); and the recommended projection with
+    :data:`RULE`."""
     if student.dim() != 2 or teacher.dim() != 2 or len(student) != len(
             teacher):
         raise ValueError('probe_task_gap needs (N, C) student and teacher '
                          f'features of the same N positions, got '
                          f'{tuple(student.shape)} and {tuple(teacher.shape)}')
-    result = {}
+    fit_rows = int(round(len(student) * (1 - holdout)))
+    if not 1 < fit_rows < len(student) - 1:
+        raise ValueError(f'{len(student)} positions leave too few to fit '
+                         f'and to hold out {holdout:.0%} of them')
+    result = dict(positions=len(student), fitted_on=fit_rows)
     for name, x, y in (('teacher_to_student', teacher, student),
                        ('student_to_teacher', student, teacher)):
-        w = ridge_fit(x, y, alpha)
+        w = ridge_fit(x[:fit_rows], y[:fit_rows], alpha)
         result[name] = dict(
-            explained_variance=explained_variance(x, y, w),
+            explained_variance=explained_variance(x[fit_rows:], y[fit_rows:],
+                                                  w),
             rank=numerical_rank(torch.linalg.svdvals(w), tol),
             shape=tuple(w.shape))
     result['linear_cka'] = linear_cka(student, teacher)

@@ -12,6 +12,24 @@ from mmxtkd.utils import build_in_own_scope, check_pretrained_inits
 from .projectors import build_projector
 
 
+def align_to_student(teacher_feat: torch.Tensor,
+                     student_feat: torch.Tensor) -> torch.Tensor:
+    """The teacher map (B, C_t, h, w) resized (bilinear) to the student map's
+    grid (B, C_s, H, W); an error naming both shapes when they cannot be
+    aligned."""
+    if (teacher_feat.dim() != 4 or student_feat.dim() != 4
+            or len(teacher_feat) != len(student_feat)):
+        raise ValueError(
+            f'the teacher map {tuple(teacher_feat.shape)} cannot be aligned '
+            f'to the student map {tuple(student_feat.shape)}: both must be '
+            '(B, C, H, W) maps of the same batch (a teacher cut after its '
+            'pooling, or returning tokens, needs a node before it)')
+    if teacher_feat.shape[-2:] == student_feat.shape[-2:]:
+        return teacher_feat
+    return F.interpolate(teacher_feat, size=student_feat.shape[-2:],
+                         mode='bilinear', align_corners=False)
+
+
 class FeatureDistillation(nn.Module):
     """Teacher + projector + losses for one student feature map.
 
@@ -51,19 +69,8 @@ class FeatureDistillation(nn.Module):
         if self.teacher is None:
             pred, target = student_feat, None
         else:
-            teacher_feat = self.teacher(inputs)
-            if (teacher_feat.dim() != 4 or student_feat.dim() != 4
-                    or len(teacher_feat) != len(student_feat)):
-                raise ValueError(
-                    f'the teacher map {tuple(teacher_feat.shape)} cannot be '
-                    'aligned to the student map '
-                    f'{tuple(student_feat.shape)}: both must be (B, C, H, W) '
-                    'maps of the same batch (a teacher cut after its pooling, '
-                    'or returning tokens, needs a node before it)')
-            if teacher_feat.shape[-2:] != student_feat.shape[-2:]:
-                teacher_feat = F.interpolate(
-                    teacher_feat, size=student_feat.shape[-2:],
-                    mode='bilinear', align_corners=False)
+            teacher_feat = align_to_student(self.teacher(inputs),
+                                            student_feat)
             pred, target = student_feat, teacher_feat
             if self.projector is not None:
                 if self.projector.direction == 'teacher_to_student':
