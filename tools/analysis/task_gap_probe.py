@@ -2,7 +2,8 @@
 projection (inverted or traditional).
 
     python tools/analysis/task_gap_probe.py STUDENT_CONFIG TEACHER_CONFIG \
-        [--checkpoint STUDENT_CKPT] [--batches N] [--out result.json]
+        [--checkpoint STUDENT_CKPT] [--batches N] [--out result.json] \
+        [--cfg-options key=value ...]
 
 STUDENT_CONFIG is a training config of mmxtkd's ``CrossTaskDistiller``
 (a baseline's or a distilled run's: only its student, data and
@@ -21,7 +22,7 @@ import argparse
 import json
 
 import torch
-from mmengine.config import Config
+from mmengine.config import Config, DictAction
 from mmengine.registry import DefaultScope
 from mmengine.runner import Runner, load_checkpoint, set_random_seed
 
@@ -75,12 +76,16 @@ def main() -> None:
                         help="seeds the student's initialisation (when no "
                         'checkpoint is given) and the data order')
     parser.add_argument('--out', help='write the result as JSON here')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help='override settings of the student config')
     args = parser.parse_args()
     set_random_seed(args.seed)
     student_cfg = Config.fromfile(args.student_config)
+    if args.cfg_options:
+        student_cfg.merge_from_dict(args.cfg_options)
     teacher_file = Config.fromfile(args.teacher_config)
-    teacher_cfg = teacher_file.get('teacher') or teacher_file.model.get(
-        'teacher')
+    teacher_cfg = teacher_file.get('teacher') or teacher_file.get(
+        'model', {}).get('teacher')
     if teacher_cfg is None:
         raise SystemExit(f'{args.teacher_config} has no `teacher` (or '
                          '`model.teacher`) to probe')
