@@ -110,7 +110,8 @@ def write_strip(runner: Runner, keys: Tuple[str, str, str], path: str,
     samples = runner.model.val_step(next(iter(runner.val_dataloader)))
     # fields (3, H, W) in [0, 255], BGR as loaded and as mmagic destructs
     images = [np.concatenate([
-        sample.get(key).float().clamp(0, 255).byte().permute(1, 2, 0).numpy()
+        sample.get(key).float().clamp(0, 255).byte().permute(1, 2, 0).cpu()
+        .numpy()
         for key in keys], axis=1) for sample in samples[:rows]]
     cv2.imwrite(path, np.concatenate(images, axis=0))
 
