@@ -115,6 +115,7 @@ def test_teacher_free_spectral_loss_on_student_features():
     z_s = model.student.backbone(inputs)[-1]
     torch.testing.assert_close(losses['loss_distill_spectral'],
                                SpectralRegLoss(rank=2)(z_s))
+    torch.testing.assert_close(model.student_feature(inputs), z_s)
 
 
 def test_wrong_projector_channels_name_the_mismatch():

@@ -150,21 +150,32 @@ class CrossTaskDistiller(BaseModel):
             return self.loss(inputs, data_samples)
         return self.student(inputs, data_samples, mode=mode)
 
-    def loss(self, inputs: torch.Tensor, data_samples) -> Dict[str, torch.Tensor]:
+    def _run_student(self, inputs: torch.Tensor, data_samples, mode: str):
+        """The student's output in ``mode`` and ``Z_s`` of the same run."""
         if inputs.shape[0] == 0:
             raise ValueError('CrossTaskDistiller: empty batch')
         self._captured = []
         try:
-            losses = self.student(inputs, data_samples, mode='loss')
+            output = self.student(inputs, data_samples, mode=mode)
             captured = self._captured
         finally:
             self._captured = None
         if len(captured) != 1:
             raise RuntimeError(
                 f'the student feature module ran {len(captured)} times during '
-                'one loss computation; expected once')
-        losses.update(self.distill(inputs, captured[0]))
+                f'one {mode} pass; expected once')
+        return output, captured[0]
+
+    def loss(self, inputs: torch.Tensor, data_samples) -> Dict[str, torch.Tensor]:
+        losses, student_feat = self._run_student(inputs, data_samples, 'loss')
+        losses.update(self.distill(inputs, student_feat))
         return losses
+
+    def student_feature(self, inputs: torch.Tensor,
+                        data_samples=None) -> torch.Tensor:
+        """``Z_s`` of a batch, as the distillation terms see it (the student
+        run in ``tensor`` mode)."""
+        return self._run_student(inputs, data_samples, 'tensor')[1]
 
     def student_state_dict(self) -> Dict[str, torch.Tensor]:
         """The student's weights, with the keys of the plain student model."""

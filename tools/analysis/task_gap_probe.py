@@ -40,12 +40,6 @@ def collect(student_cfg: Config, teacher_cfg: dict, checkpoint,
     if checkpoint:
         load_checkpoint(model, checkpoint, map_location='cpu', strict=False)
     teacher = build_in_own_scope(MODELS, teacher_cfg)
-    captured = []
-    model.student.get_submodule(
-        student_cfg.model.get('student_feature', 'backbone')
-    ).register_forward_hook(lambda m, a, out: captured.append(
-        out[student_cfg.model.get('student_feature_index', -1)]
-        if isinstance(out, (list, tuple)) else out))
     loader = Runner.build_dataloader(student_cfg.train_dataloader, seed=seed)
     rows_s, rows_t = [], []
     with torch.no_grad():
@@ -53,9 +47,7 @@ def collect(student_cfg: Config, teacher_cfg: dict, checkpoint,
             if i == batches:
                 break
             data = model.data_preprocessor(batch, False)
-            captured.clear()
-            model.student(data['inputs'], data['data_samples'], mode='tensor')
-            z_s = captured[-1]
+            z_s = model.student_feature(data['inputs'], data['data_samples'])
             z_t = align_to_student(teacher(data['inputs']), z_s)
             rows_s.append(z_s.permute(0, 2, 3, 1).flatten(0, 2))
             rows_t.append(z_t.permute(0, 2, 3, 1).flatten(0, 2))
