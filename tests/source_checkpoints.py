@@ -106,11 +106,26 @@ def keypoint_rcnn_coco() -> torch.nn.Module:
         resnet50(norm_layer=FrozenBatchNorm2d), 3), num_classes=2).eval()
 
 
+def swinv2_base_in21k() -> torch.nn.Module:
+    """mmpretrain's ``swinv2-base-w12_8xb128_in21k-192px.py`` model (192
+    pixels, windows 12/12/12/6, 21841 classes), the model whose weights its
+    zoo publishes as ``swinv2-base-w12_3rdparty_in21k-192px_*.pth``. (That
+    config file itself does not load in mmpretrain 1.2: its data base lacks
+    the test pipeline it edits.)"""
+    from mmpretrain.registry import MODELS
+    return MODELS.build(dict(
+        type='ImageClassifier',
+        backbone=dict(type='SwinTransformerV2', arch='base', img_size=192,
+                      window_size=[12, 12, 12, 6]),
+        neck=dict(type='GlobalAveragePooling'),
+        head=dict(type='LinearClsHead', num_classes=21841, in_channels=1024)))
+
+
 def write_user_checkpoints(root: str) -> str:
     """``root/checkpoints/`` with every file the configs name, each
     made as the configs' README says: a random model saved in its source's
-    layout under ``root/downloads/``, then converted (or, for mmdet's zoo
-    file and our own depth checkpoint, saved as those are)."""
+    layout under ``root/downloads/``, then converted (or, for the mmdet and
+    mmpretrain zoo files and our own depth checkpoint, saved as those are)."""
     import timm
     from mmagic.evaluation.functional.fid_inception import fid_inception_v3
     from mmengine.config import Config
@@ -170,6 +185,9 @@ def write_user_checkpoints(root: str) -> str:
     # AiT's instance-segmentation backbone has the same layout and shapes
     shutil.copy(dst('ait-swinv2b_depth_mmpretrain.pth'),
                 dst('ait-swinv2b_insseg_mmpretrain.pth'))
+    torch.save({'meta': {'mmcls_version': '1.0.0rc0'},
+                'state_dict': swinv2_base_in21k().state_dict()},
+               dst('swinv2-base-w12_3rdparty_in21k-192px_20220803-f7dc9763.pth'))
     maskrcnn = _build_model('mmdet::mask_rcnn/mask-rcnn_r50_fpn_1x_coco.py')
     torch.save({'meta': {'mmdet_version': '3.3.0'},
                 'state_dict': maskrcnn.state_dict()},

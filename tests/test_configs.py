@@ -8,6 +8,7 @@ import inspect
 import json
 import os
 import os.path as osp
+import re
 
 import pytest
 import torch
@@ -17,6 +18,7 @@ from mmengine.registry import DATASETS, MODELS, DefaultScope
 
 from conftest import REPO
 from mmxtkd.models.projectors import build_projector
+from mmxtkd.utils.pretrained import read_state_dict, recomputed_on_load
 
 CONFIGS = sorted(
     p for p in glob.glob(osp.join(REPO, 'configs', '**', '*.py'),
@@ -66,6 +68,10 @@ def test_there_is_a_config_for_every_family():
     for teacher in ('vitb-cls', 'krcnn-kpt'):
         assert (f'sat2map/cyclegan_{teacher}-teacher_inverted_'
                 'translation-feature.py') in names
+    # table 3 / S9: SwinV2-B + Decoder alone, and with the spectral loss
+    assert {n for n in names if n.startswith('depth/swinv2b_')} == {
+        'depth/swinv2b_baseline.py'} | {
+            f'depth/swinv2b_spectral-r{r}.py' for r in (1, 2, 4, 8, 16, 32)}
     # table 4: DeiT-Ti alone, and with the spectral loss on tokens / pooled
     assert {n for n in names if n.startswith('teacher_free/deit-ti')} == {
         'teacher_free/deit-ti_baseline.py',
@@ -118,6 +124,14 @@ def test_config_builds_and_loads_its_weights(path, user_folder, read_once,
     for draw in ('uniform_', 'normal_'):
         monkeypatch.setattr(torch.Tensor, draw, lambda t, *a, **k: t)
     cfg = Config.fromfile(path)
+    rank = re.search(r'_spectral-r(\d+)\.py$', path)
+    r2 = rank and path.replace(rank.group(0), '_spectral-r2.py')
+    if rank and r2 != path and osp.isfile(r2):
+        # differs from its r = 2 twin (built in full) only in the rank
+        twin = Config.fromfile(r2)
+        twin.model.distill_losses.spectral.rank = int(rank.group(1))
+        assert cfg.model.to_dict() == twin.model.to_dict()
+        return
     inverted = path.replace('_traditional', '_inverted')
     if inverted != path and osp.isfile(inverted):
         # the inverted twin is built in full (its own case); this config
@@ -158,6 +172,9 @@ def test_config_builds_and_loads_its_weights(path, user_folder, read_once,
         assert encoder is None
     else:
         assert encoder.checkpoint.startswith('checkpoints/')
-        loaded = torch.load(encoder.checkpoint, weights_only=True)
-        for key, value in loaded['state_dict'].items():
-            assert torch.equal(model.student.backbone.state_dict()[key], value)
+        loaded = read_state_dict(encoder.checkpoint, prefix=encoder.get('prefix'))
+        own = model.student.backbone.state_dict()
+        for key in recomputed_on_load(model.student.backbone, loaded):
+            assert own[key].shape != loaded.pop(key).shape  # other windows
+        for key, value in loaded.items():
+            assert torch.equal(own[key], value)

@@ -311,3 +311,60 @@ def test_resnet_converter_feeds_mmseg_dilated_resnet(tmp_path):
         out = ours(x)[-1]
     assert out.shape == (1, 2048, 8, 12)  # stride 8
     agree('torchvision resnet50, dilated, into mmseg ResNet', out, expected)
+
+
+# -- mmpretrain's ImageNet-21k SwinV2 in the SwinV2-B depth student ----------
+def test_swinv2_zoo_weights_fit_the_students_larger_windows(tmp_path):
+    """The depth student's encoder takes mmpretrain's SwinV2 file (windows
+    12/12/12/6) with AiT's windows (30, 30, 30, 15): every learnt weight
+    loads, the window buffers are rebuilt, and, with pretrained_window_sizes
+    naming the file's windows, each offset's position bias is the one the
+    classifier learnt (its own cpb_mlp on its own table). Any other
+    normalisation is refused by name; a missing file names its address."""
+    from mmpretrain.models import SwinTransformerV2
+    from mmpretrain.models.utils.attention import WindowMSAV2
+    torch.manual_seed(0)
+    small = dict(embed_dims=16, depths=[2, 2, 2, 2], num_heads=[2, 2, 4, 4],
+                 extra_norm_every_n_blocks=0)
+    classifier = SwinTransformerV2(arch=small, img_size=192,
+                                   window_size=[12, 12, 12, 6])
+    path = str(tmp_path / 'swinv2_in21k.pth')
+    torch.save({'state_dict': {f'backbone.{k}': v for k, v in
+                               classifier.state_dict().items()}}, path)
+    cfg = Config.fromfile(
+        osp.join(REPO, 'configs/_base_/models/depth_swinv2b_decoder.py'))
+    backbone = cfg.model.student.backbone.to_dict()
+    backbone.update(arch=small)
+    backbone.pop('type')
+
+    def encoder(pretrained_window_sizes, checkpoint=path):
+        return SwinTransformerV2(**dict(
+            backbone, pretrained_window_sizes=pretrained_window_sizes,
+            init_cfg=dict(backbone['init_cfg'], checkpoint=checkpoint)))
+
+    model = encoder([12, 12, 12, 6])
+    check_pretrained_inits(model)
+    model.init_weights()
+
+    def biases(net):
+        return [16 * torch.sigmoid(m.cpb_mlp(m.relative_coords_table))
+                for m in net.modules() if isinstance(m, WindowMSAV2)]
+
+    with torch.no_grad():
+        for ours, theirs in zip(biases(model), biases(classifier), strict=True):
+            c, h = ours.shape[1] // 2, theirs.shape[1] // 2
+            torch.testing.assert_close(
+                ours[:, c - h:c + h + 1, c - h:c + h + 1], theirs)
+    assert torch.equal(model.stages[2].blocks[1].ffn.layers[1].weight,
+                       classifier.stages[2].blocks[1].ffn.layers[1].weight)
+    with pytest.raises(RuntimeError,
+                       match=r'relative_coords_table normalised differently.*'
+                       r'checkpoint window 12, model window 30.*'
+                       r'pretrained_window_sizes'):
+        check_pretrained_inits(encoder([0, 0, 0, 0]))
+    with pytest.raises(FileNotFoundError,
+                       match='Download https://download.openmmlab.com/.*'
+                       'swinv2-base-w12_3rdparty_in21k-192px'):
+        check_pretrained_inits(encoder([12, 12, 12, 6],
+                                       cfg.model.student.backbone.init_cfg
+                                       .checkpoint))

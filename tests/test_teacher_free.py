@@ -51,6 +51,36 @@ def test_spectral_loss_sees_the_features_its_config_names(name):
     assert set(losses) == {'loss', 'loss_distill_spectral'}  # + the head's
 
 
+def test_spectral_loss_sees_the_swinv2_depth_students_last_stage():
+    """Table 3's model: the loss is taken of the SwinV2-B encoder's stage-4
+    map (after its output norm), 1024 channels at stride 32."""
+    from mmengine.structures import PixelData
+    from mmseg.structures import SegDataSample
+    torch.manual_seed(0)
+    cfg = Config.fromfile(
+        osp.join(REPO, 'configs', 'depth', 'swinv2b_spectral-r2.py'))
+    with DefaultScope.overwrite_default_scope(cfg.default_scope):
+        model = MODELS.build(cfg.model)
+    backbone = model.student.backbone
+    seen = {}
+    backbone.norm3.register_forward_hook(
+        lambda m, a, out: seen.update(stage4=out))
+    samples = []
+    for _ in range(2):
+        sample = SegDataSample(gt_depth_map=PixelData(
+            data=torch.rand(1, 64, 96) * 9 + 0.5))
+        sample.set_metainfo(dict(img_shape=(64, 96), pad_shape=(64, 96)))
+        samples.append(sample)
+    with torch.no_grad():
+        losses = model.loss(torch.randn(2, 3, 64, 96), samples)
+    stage4 = seen['stage4']  # (B, H*W, C) tokens, as the norm sees them
+    assert stage4.shape == (2, 2 * 3, 1024)
+    expected = SpectralRegLoss(rank=2)(stage4.reshape(-1, 1024))
+    torch.testing.assert_close(losses['loss_distill_spectral'], expected)
+    assert losses['loss_distill_spectral'] > 0
+    assert set(losses) == {'decode.loss_silog', 'loss_distill_spectral'}
+
+
 def write_imagenet_tree(root: str, per_split: int = 4) -> str:
     """``root/{train,val}/<wnid>/*.JPEG`` and ``root/meta/{train,val}.txt``
     ('path label' lines), ImageNet's layout as mmpretrain reads it."""

@@ -8,9 +8,11 @@ names the converter to run, and every key and shape must fit.
 """
 import os.path as osp
 import re
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
+import torch
 import torch.nn as nn
+from mmengine.logging import print_log
 from mmengine.runner.checkpoint import _load_checkpoint
 
 #: backbone class -> (converter script, the public file it converts)
@@ -28,6 +30,13 @@ CONVERTERS: Dict[str, Tuple[str, str]] = {
     'VisionTransformer':
     ('tools/model_converters/vit_torchvision_to_mmpretrain.py',
      'vit_b_16-c867db91.pth (torchvision)'),
+}
+
+#: files used as OpenMMLab's model zoos publish them -> their address
+ZOO_FILES: Dict[str, str] = {
+    'swinv2-base-w12_3rdparty_in21k-192px_20220803-f7dc9763.pth':
+    'https://download.openmmlab.com/mmclassification/v0/swin-v2/pretrain/'
+    'swinv2-base-w12_3rdparty_in21k-192px_20220803-f7dc9763.pth',
 }
 
 
@@ -86,23 +95,91 @@ def state_dict_misfit(own: dict, loaded: dict) -> str:
             f'{len(wrong)} shape mismatches [{head(wrong)}]')
 
 
+def recomputed_on_load(module: nn.Module, loaded: dict) -> Set[str]:
+    """Keys of ``loaded`` that ``module.load_state_dict`` drops before loading
+    because the module recomputes them (mmpretrain's SwinV2 rebuilds its
+    window tables for its own window sizes): its load pre-hooks, run on a
+    copy."""
+    probe = dict(loaded)
+    for name, sub in module.named_modules():
+        prefix = f'{name}.' if name else ''
+        for hook in sub._load_state_dict_pre_hooks.values():
+            hook(probe, prefix, {}, True, [], [], [])
+    return set(loaded) - set(probe)
+
+
+def position_bias_misfit(own: dict, loaded: dict) -> str:
+    """SwinV2's continuous position bias maps a window offset to a bias
+    through ``relative_coords_table`` (offsets normalised by the window the
+    weights were trained with). A model with larger windows must normalise
+    by the checkpoint's window (``pretrained_window_sizes``), or every
+    learnt bias is read at the wrong offset. '' when, for every table, both
+    give the same coordinates at the offsets both cover."""
+    wrong = []
+    for key, theirs in loaded.items():
+        if not key.endswith('relative_coords_table') or key not in own:
+            continue
+        mine = own[key]
+        half = min(theirs.shape[1], mine.shape[1]) // 2
+
+        def centre(table: torch.Tensor) -> torch.Tensor:
+            c = table.shape[1] // 2
+            return table[:, c - half:c + half + 1, c - half:c + half + 1]
+
+        if not torch.allclose(centre(theirs), centre(mine), atol=1e-5):
+            wrong.append(f'{key} (checkpoint window {theirs.shape[1] // 2 + 1}'
+                         f', model window {mine.shape[1] // 2 + 1})')
+    if not wrong:
+        return ''
+    return (f'{len(wrong)} relative_coords_table normalised differently '
+            f'[{", ".join(wrong[:3])}{" ..." if len(wrong) > 3 else ""}]: '
+            "set the backbone's pretrained_window_sizes to the windows the "
+            'checkpoint was trained with')
+
+
+#: the norm an OpenMMLab backbone puts on each stage it outputs (``norm0`` ..
+#: ``norm3``): a classifier's checkpoint has only its last stage's
+_OUTPUT_NORM = re.compile(r'^norm\d+\.(weight|bias)$')
+
+
 def check_pretrained_inits(model: nn.Module) -> None:
     """Raise unless every ``Pretrained`` init of ``model`` names a file whose
-    keys and shapes are exactly those of its module."""
+    keys and shapes are exactly those of its module (but for buffers the
+    module recomputes when it loads, and the norms of output stages the
+    checkpoint's model did not output) and, for SwinV2, whose position bias
+    the module reads at the offsets it was learnt for."""
     for name, module, cfg in pretrained_inits(model):
         path = cfg['checkpoint']
         kind = type(module).__name__
         where = f'{name or "the model"} ({kind})'
         if '://' not in path and not osp.isfile(path):
-            script, source = CONVERTERS.get(
-                kind, ('tools/model_converters/', 'the public weights'))
+            url = ZOO_FILES.get(osp.basename(path))
+            if url:
+                how = f'Download {url} to {path}'
+            else:
+                script, source = CONVERTERS.get(
+                    kind, ('tools/model_converters/', 'the public weights'))
+                how = (f'Convert {source} with\n    python {script} '
+                       f'<downloaded file> {path}')
             raise FileNotFoundError(
                 f'pretrained weights of {where} not found: {path}. '
-                f'Convert {source} with\n    python {script} <downloaded '
-                f'file> {path}\nor set another path in the init_cfg.')
-        misfit = state_dict_misfit(module.state_dict(),
-                                   read_state_dict(path,
-                                                   prefix=cfg.get('prefix')))
+                f'{how}\nor set another path in the init_cfg.')
+        loaded = read_state_dict(path, prefix=cfg.get('prefix'))
+        own = module.state_dict()
+        fresh = sorted(k for k in own
+                       if k not in loaded and _OUTPUT_NORM.match(k))
+        if fresh:
+            print_log(
+                f'{where}: {", ".join(fresh)} start as initialised (not in '
+                f'{path}, whose model did not output those stages)',
+                logger='current')
+            own = {k: v for k, v in own.items() if k not in fresh}
+        misfit = position_bias_misfit(own, loaded)
+        if not misfit:
+            recomputed = recomputed_on_load(module, loaded)
+            misfit = state_dict_misfit(
+                {k: v for k, v in own.items() if k not in recomputed},
+                {k: v for k, v in loaded.items() if k not in recomputed})
         if misfit:
             raise RuntimeError(
                 f'pretrained weights {path} do not fit {where}: {misfit}. '
