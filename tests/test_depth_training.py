@@ -1,15 +1,19 @@
 """The synthetic depth job through the real tools: dist_train on two CPU
-processes, then --resume of the interrupted run, then test.py."""
+processes, then --resume of the interrupted run, then test.py; and runs over
+seeds collated into a table."""
+import glob
+import json
 import os
 import os.path as osp
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 import torch
 
 import mmxtkd  # noqa: F401  (allow-lists mmengine checkpoint types)
-from conftest import REPO
+from conftest import REPO, run_script
 from mmxtkd.datasets import make_synthetic_nyu
 
 CONFIG = 'configs/depth/synthetic/mbv2_vitb-cls-teacher_inverted.py'
@@ -45,18 +49,28 @@ def data_root(tmp_path_factory):
     return root
 
 
-def test_dist_train_resume_and_test(data_root, tmp_path):
-    work = str(tmp_path / 'work')
-    log = run(['bash', 'tools/dist_train.sh', CONFIG, '2', '--work-dir', work]
-              + options(data_root, 2), PORT='29617')
+@pytest.fixture(scope='module')
+def interrupted_then_resumed(data_root, tmp_path_factory):
+    """The demo config on 2 CPU processes to iteration 2, then resumed on
+    one to 3: (work dir, first log, resumed log)."""
+    work = str(tmp_path_factory.mktemp('work_dirs') / 'inverted')
+    first = run(['bash', 'tools/dist_train.sh', CONFIG, '2', '--work-dir', work]
+                + options(data_root, 2), PORT='29617')
+    resumed = run([sys.executable, 'tools/train.py', CONFIG, '--work-dir',
+                   work, '--resume'] + options(data_root, 3))
+    return work, first, resumed
+
+
+def test_dist_train_resume_and_test(data_root, interrupted_then_resumed,
+                                    tmp_path):
+    work, log, resumed = interrupted_then_resumed
     assert 'distributed run on CPU processes over gloo' in log
     assert 'd1:' in log  # evaluated at the end
     assert osp.isfile(osp.join(work, 'iter_2.pth'))
 
-    log = run([sys.executable, 'tools/train.py', CONFIG, '--work-dir', work,
-               '--resume'] + options(data_root, 3))
-    assert 'resumed' in log.lower()
-    assert 'Iter(train) [3/3]' in log and 'Iter(train) [1/3]' not in log
+    assert 'resumed' in resumed.lower()
+    assert 'Iter(train) [3/3]' in resumed
+    assert 'Iter(train) [1/3]' not in resumed
     ckpt = torch.load(osp.join(work, 'iter_3.pth'), map_location='cpu',
                       weights_only=True)
     assert ckpt['meta']['iter'] == 3
@@ -100,3 +114,75 @@ def test_a_downstream_config_inherits_by_package_path(data_root, tmp_path):
         cwd=project, env=env(), capture_output=True, text=True)
     assert out.returncode == 0, out.stderr[-3000:]
     assert 'loss_distill_spectral' in out.stdout + out.stderr
+
+
+def test_seeds_then_the_collated_table(data_root, interrupted_then_resumed):
+    """The synthetic baseline trained with seeds 0 and 1 (tools/train.py in
+    this process, as dist_seeds.sh runs it) beside the (resumed) run of the
+    inverted demo config: the collator prints table S6's layout (the
+    classification-teacher rows) with each run's own last evaluation,
+    averaged over the seeds."""
+    root = osp.dirname(interrupted_then_resumed[0])
+    no_spectra = [o for o in options(data_root, 2) if 'custom_hooks' not in o]
+    for seed in (0, 1):
+        run_script(osp.join(REPO, 'tools', 'train.py'),
+                   'configs/depth/synthetic/mbv2_baseline.py', '--work-dir',
+                   osp.join(root, 'mbv2_baseline', f'seed{seed}'),
+                   *no_spectra, f'randomness.seed={seed}',
+                   # two runs in one process: each its own visualizer
+                   # (mmseg's runtime names one 'visualizer' per process),
+                   # and no worker processes left for the second to reap
+                   f'visualizer.name=baseline_seed{seed}',
+                   *(f'{loader}_dataloader.{key}'
+                     for loader in ('train', 'val', 'test')
+                     for key in ('num_workers=0', 'persistent_workers=False')))
+    out = run_script(osp.join(REPO, 'tools', 'analysis',
+                              'collect_results.py'), root, '--table', 'S6')
+
+    def final_rms(work):  # over its launches, in time order
+        records = [json.loads(line) for path in sorted(glob.glob(osp.join(
+            root, work, '*', 'vis_data', 'scalars.json'))) for line in open(path)]
+        return [r['rmse'] for r in records if 'iter' not in r][-1]
+
+    seeds = [final_rms(f'mbv2_baseline/seed{s}') for s in (0, 1)]
+    assert seeds[0] != seeds[1]  # the seed reached the runs
+    baseline = [c.strip() for c in next(
+        line for line in out.splitlines()
+        if line.startswith('| No teacher')).strip('|').split('|')]
+    assert baseline[6] == (f'{np.mean(seeds):.4f} ± '
+                           f'{np.std(seeds, ddof=1):.4f} (n=2)')
+    inverted = next(line for line in out.splitlines()
+                    if line.startswith('| FitNets | Inverted'))
+    assert f'{final_rms("inverted"):.4f} (n=1)' in inverted
+    assert '| FitNets | Improvement % | — |' in out  # no traditional run
+
+
+def test_dist_seeds_runs_each_seed_into_its_own_work_dir(tmp_path):
+    """tools/dist_seeds.sh with dist_train.sh replaced by a recorder: one
+    launch per seed, in order, each with its work dir and seed after the
+    user's options; a failing seed stops the loop with its exit code."""
+    tools = tmp_path / 'tools'
+    tools.mkdir()
+    (tools / 'dist_seeds.sh').write_text(
+        open(osp.join(REPO, 'tools', 'dist_seeds.sh')).read())
+    (tools / 'dist_train.sh').write_text(
+        'echo "$@" >> "$LAUNCHES"\n'
+        '[ -z "$FAIL_ON" ] || ! grep -q "seed=$FAIL_ON" <<< "$*" || exit 3\n')
+    launches = tmp_path / 'launches'
+    cmd = ['bash', str(tools / 'dist_seeds.sh'), 'configs/depth/x.py', '3',
+           '8', '--amp', '--cfg-options', 'a=1']
+    out = subprocess.run(cmd, env=env(LAUNCHES=str(launches)),
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert launches.read_text().splitlines() == [
+        f'configs/depth/x.py 8 --work-dir work_dirs/x/seed{k} --amp '
+        f'--cfg-options a=1 --cfg-options randomness.seed={k}'
+        for k in range(3)]
+    assert '== x, seed 2 of 0..2: work_dirs/x/seed2' in out.stdout
+    launches.unlink()
+    out = subprocess.run(cmd, env=env(LAUNCHES=str(launches), FAIL_ON='1',
+                                      WORK_ROOT='/runs/x'),
+                         capture_output=True, text=True)
+    assert out.returncode == 3
+    assert [line.split()[3] for line in launches.read_text().splitlines()
+            ] == ['/runs/x/seed0', '/runs/x/seed1']
