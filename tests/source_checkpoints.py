@@ -112,13 +112,16 @@ def swinv2_base_in21k() -> torch.nn.Module:
     zoo publishes as ``swinv2-base-w12_3rdparty_in21k-192px_*.pth``. (That
     config file itself does not load in mmpretrain 1.2: its data base lacks
     the test pipeline it edits.)"""
+    from mmengine.registry import DefaultScope
     from mmpretrain.registry import MODELS
-    return MODELS.build(dict(
-        type='ImageClassifier',
-        backbone=dict(type='SwinTransformerV2', arch='base', img_size=192,
-                      window_size=[12, 12, 12, 6]),
-        neck=dict(type='GlobalAveragePooling'),
-        head=dict(type='LinearClsHead', num_classes=21841, in_channels=1024)))
+    with DefaultScope.overwrite_default_scope('mmpretrain'):
+        return MODELS.build(dict(
+            type='ImageClassifier',
+            backbone=dict(type='SwinTransformerV2', arch='base', img_size=192,
+                          window_size=[12, 12, 12, 6]),
+            neck=dict(type='GlobalAveragePooling'),
+            head=dict(type='LinearClsHead', num_classes=21841,
+                      in_channels=1024)))
 
 
 def write_user_checkpoints(root: str) -> str:

@@ -72,6 +72,9 @@ def test_there_is_a_config_for_every_family():
     assert {n for n in names if n.startswith('depth/swinv2b_')} == {
         'depth/swinv2b_baseline.py'} | {
             f'depth/swinv2b_spectral-r{r}.py' for r in (1, 2, 4, 8, 16, 32)}
+    # supplementary 6.7: frozen encoder, linear maps, frozen decoder
+    assert ('depth/linear-bridge_maskrcnn-insseg-encoder_r50-depth-decoder.py'
+            in names)
     # table 4: DeiT-Ti alone, and with the spectral loss on tokens / pooled
     assert {n for n in names if n.startswith('teacher_free/deit-ti')} == {
         'teacher_free/deit-ti_baseline.py',
@@ -158,7 +161,12 @@ def test_config_builds_and_loads_its_weights(path, user_folder, read_once,
                 pipeline = Compose(data.pipeline)
             assert len(pipeline.transforms) == len(data.pipeline)
     teacher = cfg.model.get('teacher')
-    if teacher is not None:
+    backbone = cfg.model.get('student', {}).get('backbone', {})
+    bridged = backbone.get('type') == 'mmxtkd.LinearlyBridgedEncoder'
+    if bridged:
+        teacher = backbone.encoder
+        assert model.student.backbone.encoder.checkpoint == teacher.checkpoint
+    elif teacher is not None:
         assert model.distill.projector is not None
         assert model.distill.teacher.checkpoint == teacher.checkpoint
     if 'synthetic' in path:  # no weights on a demo machine
@@ -167,14 +175,20 @@ def test_config_builds_and_loads_its_weights(path, user_folder, read_once,
         assert type(model).__name__ in ('DistillPix2Pix', 'DistillCycleGAN')
         return
     assert type(model).__name__ == 'CrossTaskDistiller'
-    encoder = cfg.model.student.backbone.get('init_cfg')
+    # the pretrained part: the encoder, or for 6.7's linear bridge (whose
+    # encoder is a FrozenTeacher, checked above) the decoder
+    part = 'decode_head' if bridged else 'backbone'
+    pretrained = cfg.model.student[part].get('init_cfg')
     if 'synthetic' in path or 'teacher_free/deit' in path:  # from scratch
-        assert encoder is None
+        assert pretrained is None
     else:
-        assert encoder.checkpoint.startswith('checkpoints/')
-        loaded = read_state_dict(encoder.checkpoint, prefix=encoder.get('prefix'))
-        own = model.student.backbone.state_dict()
-        for key in recomputed_on_load(model.student.backbone, loaded):
+        assert pretrained.checkpoint.startswith('checkpoints/')
+        loaded = read_state_dict(pretrained.checkpoint,
+                                 prefix=pretrained.get('prefix'))
+        module = getattr(model.student, part)
+        own = module.state_dict()
+        for key in recomputed_on_load(module, loaded):
             assert own[key].shape != loaded.pop(key).shape  # other windows
+        assert loaded
         for key, value in loaded.items():
             assert torch.equal(own[key], value)

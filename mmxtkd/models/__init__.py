@@ -1,6 +1,7 @@
 from .depth import (LightSkipDepthDecoder, SkipDepthDecoder,
                     SkipDepthDecoderDW)
 from .distillers import CrossTaskDistiller, FeatureDistillation
+from .linear_bridge import LinearlyBridgedEncoder
 from .losses import (ATLoss, EnsembleCosineLoss, FitNetsLoss, PKTLoss,
                      RelationalTripletLoss, SILogLoss, SpectralRegLoss)
 from .projectors import (InvertedProjector, ProjectorEnsemble,
@@ -13,5 +14,5 @@ __all__ = [
     'FrozenTeacher', 'FitNetsLoss', 'ATLoss', 'PKTLoss', 'EnsembleCosineLoss',
     'SpectralRegLoss', 'RelationalTripletLoss', 'CrossTaskDistiller',
     'FeatureDistillation', 'SILogLoss', 'SkipDepthDecoder', 'SkipDepthDecoderDW',
-    'LightSkipDepthDecoder', 'TorchvisionFeatures'
+    'LightSkipDepthDecoder', 'TorchvisionFeatures', 'LinearlyBridgedEncoder'
 ]

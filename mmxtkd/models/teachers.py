@@ -115,7 +115,8 @@ class FrozenTeacher(BaseModule):
             and heads), else the model itself (e.g. a
             :class:`TorchvisionFeatures` adapter, already cut at its node).
         out_index: which output of the encoder to return when it returns
-            several (default: the last).
+            several (default: the last); a sequence of indices returns a
+            tuple of those maps (for a decoder that takes several).
         num_extra_tokens: leading tokens dropped when the encoder returns
             tokens (B, N, C).
         mean, std: the teacher's input normalisation (RGB, 0-255 scale).
@@ -131,7 +132,7 @@ class FrozenTeacher(BaseModule):
                  checkpoint: Optional[str] = None,
                  init_seed: int = 0,
                  feature: Optional[str] = None,
-                 out_index: int = -1,
+                 out_index: Union[int, Sequence[int]] = -1,
                  num_extra_tokens: int = 1,
                  mean: Optional[Sequence[float]] = None,
                  std: Optional[Sequence[float]] = None,
@@ -156,7 +157,8 @@ class FrozenTeacher(BaseModule):
         # Outside the module tree on purpose: see the class docstring.
         object.__setattr__(self, 'encoder', encoder)
         self.checkpoint = checkpoint
-        self.out_index = out_index
+        self.out_index = (out_index if isinstance(out_index, int) else
+                          tuple(out_index))
         self.num_extra_tokens = num_extra_tokens
         self.input_size = tuple(input_size) if input_size else None
         self._init_renorm(mean, std, student_mean, student_std)
@@ -232,7 +234,8 @@ class FrozenTeacher(BaseModule):
     # -- forward ------------------------------------------------------------
     @torch.no_grad()
     def forward(self, inputs: torch.Tensor) -> torch.Tensor:
-        """Student-normalised images (B, 3, H, W) -> (B, C_t, h, w)."""
+        """Student-normalised images (B, 3, H, W) -> (B, C_t, h, w), or a
+        tuple of such maps when ``out_index`` is a sequence."""
         if inputs.dim() != 4 or inputs.shape[0] == 0:
             raise ValueError('FrozenTeacher expects a non-empty (B, 3, H, W) '
                              f'batch, got shape {tuple(inputs.shape)}')
@@ -241,8 +244,13 @@ class FrozenTeacher(BaseModule):
             x = F.interpolate(x, size=self.input_size, mode='bilinear',
                               align_corners=False)
         out = self.encoder(x)
+        if not isinstance(self.out_index, int):
+            return tuple(self._as_map(out[i], x) for i in self.out_index)
         if isinstance(out, (list, tuple)):
             out = out[self.out_index]
+        return self._as_map(out, x)
+
+    def _as_map(self, out, x: torch.Tensor) -> torch.Tensor:
         if isinstance(out, (list, tuple)):  # e.g. ViT 'raw' outputs
             out = out[0]
         if out.dim() == 3:
