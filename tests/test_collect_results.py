@@ -147,7 +147,7 @@ def test_bad_work_dirs_are_named(tmp_path, random_teacher_runs):
     with open(glob.glob(osp.join(work, '*', 'vis_data',
                                  'scalars.json'))[0], 'a') as f:
         f.write('{"d1": 0.8, "abs_')  # killed while writing
-    with pytest.raises(ValueError, match=r'scalars.json:3 is not JSON'):
+    with pytest.raises(ValueError, match=r'scalars.json:3 is not a JSON line'):
         run_script(TOOL, work)
     unfinished = str(tmp_path / 'unfinished')
     write_run(unfinished, 'run', 'mbv2_baseline', 0, [])

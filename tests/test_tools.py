@@ -65,6 +65,8 @@ def test_train_writes_checkpoints_and_spectra(trained):
 
 
 def test_spectra_restart_with_a_run_and_resume_from_its_checkpoint(tmp_path):
+    """Each run starts the history afresh; a resumed run keeps the records
+    up to its checkpoint."""
     from types import SimpleNamespace
 
     from mmxtkd.engine.hooks import SpectralRankHook
@@ -76,6 +78,17 @@ def test_spectra_restart_with_a_run_and_resume_from_its_checkpoint(tmp_path):
             SimpleNamespace(work_dir=str(tmp_path), iter=start))
         assert [json.loads(x)['iter'] for x in
                 path.read_text().splitlines()] == expected
+    # a run killed while writing a record: resuming drops the torn line
+    path.write_text(json.dumps(dict(iter=2, rank=1)) + '\n{"iter": 4, "ra')
+    SpectralRankHook(interval=2).before_train(
+        SimpleNamespace(work_dir=str(tmp_path), iter=4))
+    assert path.read_text() == json.dumps(dict(iter=2, rank=1)) + '\n'
+    # a torn line before the last is not a kill: an error naming the line
+    path.write_text('{"iter": 2, "ra\n' + json.dumps(dict(iter=4)) + '\n')
+    with pytest.raises(ValueError, match=r'spectral_history.jsonl:1 is not '
+                       'a JSON line'):
+        SpectralRankHook(interval=2).before_train(
+            SimpleNamespace(work_dir=str(tmp_path), iter=4))
 
 
 def test_resume_continues_from_the_last_checkpoint(trained):

@@ -27,7 +27,6 @@ percent of traditional, with the sign flipped for lower-is-better metrics.
 import csv
 import glob
 import io
-import json
 import math
 import os
 import os.path as osp
@@ -39,6 +38,8 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 import numpy as np
 import yaml
 from mmengine.config import Config
+
+from mmxtkd.utils.json_lines import read_json_lines
 
 _TIMESTAMP = re.compile(r'^\d{8}_\d{6}$')
 #: keys of an evaluation record that are not metrics
@@ -100,19 +101,8 @@ def evaluations(work_dir: str) -> List[dict]:
     records = []
     for stamp in sorted(d for d in os.listdir(work_dir) if _TIMESTAMP.match(d)):
         path = osp.join(work_dir, stamp, 'vis_data', 'scalars.json')
-        if not osp.isfile(path):
-            continue
-        with open(path) as f:
-            for number, line in enumerate(f, 1):
-                if not line.strip():
-                    continue
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError as err:
-                    raise ValueError(f'{path}:{number} is not JSON ({err}): '
-                                     'a run killed while writing?') from err
-                if 'iter' not in record:
-                    records.append(record)
+        if osp.isfile(path):
+            records += [r for r in read_json_lines(path) if 'iter' not in r]
     return records
 
 

@@ -4,7 +4,6 @@ One panel per projection matrix: every singular value over training (log
 scale, darker = larger), and the numerical rank (sigma_i > tol * sigma_1) as a
 shaded green area on the right axis.
 """
-import json
 from collections import defaultdict
 from typing import Dict, List
 
@@ -12,19 +11,14 @@ import numpy as np
 from matplotlib import colormaps
 from matplotlib.figure import Figure
 
+from mmxtkd.utils.json_lines import read_json_lines
+
 
 def read_history(path: str) -> Dict[str, List[dict]]:
     """Records of the spectra file grouped by projector tag, by iteration."""
     groups: Dict[str, List[dict]] = defaultdict(list)
-    with open(path) as f:
-        for line_no, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise ValueError(f'{path}:{line_no} is not a JSON line: {e}')
-            groups[rec['projector']].append(rec)
+    for rec in read_json_lines(path):
+        groups[rec['projector']].append(rec)
     if not groups:
         raise ValueError(f'{path} holds no spectra; was SpectralRankHook on?')
     for recs in groups.values():

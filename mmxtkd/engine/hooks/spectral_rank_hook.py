@@ -9,6 +9,7 @@ from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 
 from mmxtkd.registry import HOOKS
+from mmxtkd.utils.json_lines import read_json_lines
 
 
 def numerical_rank(singular_values: torch.Tensor, tol: float) -> int:
@@ -76,11 +77,10 @@ class SpectralRankHook(Hook):
         path = osp.join(runner.work_dir, self.filename)
         if not osp.isfile(path):
             return
-        with open(path) as f:
-            kept = [line for line in f
-                    if line.strip() and json.loads(line)['iter'] <= runner.iter]
+        kept = [r for r in read_json_lines(path, drop_torn_tail=True)
+                if r['iter'] <= runner.iter]
         with open(path, 'w') as f:
-            f.writelines(kept)
+            f.writelines(json.dumps(r) + '\n' for r in kept)
 
     def after_train_iter(self, runner, batch_idx: int,
                          data_batch=None, outputs: Optional[dict] = None) -> None:
