@@ -218,3 +218,33 @@ def test_synthetic_set_is_deterministic_and_in_nyu_layout(tmp_path):
     assert len(test) == 2
     depth = test[0]['data_samples'].gt_depth_map.data
     assert 0.5 < float(depth.min()) and float(depth.max()) <= 10.0
+
+
+def test_train_augmentations_follow_the_runs_seed():
+    """The depth train pipeline's albumentations step (brightness/contrast,
+    gamma, HSV) gives the same images for the same NumPy seed, which
+    mmengine sets from ``randomness.seed`` in each data-loader worker, and
+    other images for another; mmseg's ``Albu`` alone does not (albumentations
+    2 seeds its own generator from the OS)."""
+    from mmengine.config import Config
+    from mmseg.registry import TRANSFORMS
+    cfg = Config.fromfile(osp.join(REPO,
+                                   'configs/_base_/datasets/nyu_depth_v2.py'))
+    [albu] = [t for t in cfg.train_pipeline if 'Albu' in t['type']]
+    rng = np.random.default_rng(0)
+    images = [rng.integers(0, 255, (24, 32, 3), np.uint8) for _ in range(12)]
+
+    def augment(transform, seed):
+        np.random.seed(seed)
+        return np.stack([transform.transform(dict(img=img.copy()))['img']
+                         for img in images])
+
+    with DefaultScope.overwrite_default_scope('mmxtkd'):
+        seeded = TRANSFORMS.build(albu)
+    assert type(seeded).__name__ == 'SeededAlbu'
+    first = augment(seeded, 0)
+    assert not np.array_equal(first, np.stack(images))  # it augments
+    np.testing.assert_array_equal(augment(seeded, 0), first)
+    assert not np.array_equal(augment(seeded, 1), first)
+    plain = TRANSFORMS.build(dict(albu, type='mmseg.Albu'))
+    assert not np.array_equal(augment(plain, 0), augment(plain, 0))

@@ -1,11 +1,12 @@
 """Data sets (NYUv2 in the AiT / BTS layout, COCO as 80-class semantic
 segmentation, paired and unpaired translation images), their synthetic
-stand-ins, checked label loading, and colourisation inputs made in the
-pipeline."""
+stand-ins, checked label loading, colourisation inputs made in the
+pipeline, and seeded albumentations."""
 from .coco_semantic80 import COCOSemantic80Dataset, instances_to_label_maps
 from .colourisation import GrayscaleCopy
 from .nyu_depth_v2 import NYUDepthV2Dataset
 from .paired_images import LoadCheckedPairedImage
+from .seeded_albu import SeededAlbu
 from .seg_annotations import LoadCheckedSegAnnotations
 from .synthetic_colourisation import make_synthetic_colourisation
 from .synthetic_depth import make_synthetic_nyu
@@ -18,5 +19,5 @@ __all__ = [
     'instances_to_label_maps', 'make_synthetic_nyu', 'make_synthetic_ade',
     'SYNTHETIC_SEG_CLASSES', 'GrayscaleCopy', 'make_synthetic_colourisation',
     'LoadCheckedPairedImage', 'UnpairedTranslationDataset',
-    'split_paired_folder', 'make_synthetic_sat2map'
+    'split_paired_folder', 'make_synthetic_sat2map', 'SeededAlbu'
 ]

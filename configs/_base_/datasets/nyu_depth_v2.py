@@ -16,7 +16,7 @@ train_pipeline = [
     dict(type='mmseg.RandomFlip', prob=0.5),
     dict(type='mmseg.RandomCrop', crop_size=crop_size),
     dict(
-        type='mmseg.Albu',
+        type='mmxtkd.SeededAlbu',  # mmseg.Albu, following the run's seed
         transforms=[
             dict(type='RandomBrightnessContrast'),
             dict(type='RandomGamma'),
