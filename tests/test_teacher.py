@@ -150,3 +150,17 @@ def test_builds_a_model_from_an_mmxtkd_package_config():
     teacher = FrozenTeacher('mmxtkd::_base_/models/depth_r50_decoder.py',
                             feature='student.backbone')
     assert type(teacher.encoder).__name__ == 'ResNet'
+
+
+def test_truncated_teacher_checkpoint_names_the_file_and_the_teacher(tmp_path):
+    from mmpretrain.models import ResNet
+    path = str(tmp_path / 'teacher.pth')
+    torch.save(ResNet(depth=18).state_dict(), path)
+    with open(path, 'rb') as f:
+        head = f.read(1000)
+    with open(path, 'wb') as f:
+        f.write(head)
+    with pytest.raises(RuntimeError, match=r'teacher checkpoint .*teacher.pth '
+                       r'could not be read .*complete'):
+        FrozenTeacher(model=dict(type='mmpretrain.ResNet', depth=18),
+                      checkpoint=path)

@@ -160,3 +160,92 @@ def test_auto_scale_lr_needs_a_base_batch_size(tmp_path):
                        r'dict\(base_batch_size=\.\.\.\)'):
         run_script(osp.join(REPO, 'tools/train.py'), TINY_CONFIG,
                    '--auto-scale-lr', '--work-dir', tmp_path)
+
+
+def copy_run(work: str, dest, upto: int) -> str:
+    """The trained work dir as it was at iteration ``upto``: its dumped
+    config and checkpoints up to then, ``last_checkpoint`` naming the last."""
+    import shutil
+    dest = str(dest)
+    os.makedirs(dest)
+    for name in os.listdir(work):
+        step = name[len('iter_'):-len('.pth')] if name.startswith('iter_') \
+            else None
+        if name.endswith('.py') or (step and int(step) <= upto):
+            shutil.copy(osp.join(work, name), dest)
+    with open(osp.join(dest, 'last_checkpoint'), 'w') as f:
+        f.write(osp.join(dest, f'iter_{upto}.pth'))
+    return dest
+
+
+def cut_short(path: str) -> None:
+    """A checkpoint as a job killed while writing it leaves it."""
+    with open(path, 'rb') as f:
+        head = f.read(os.path.getsize(path) // 2)
+    with open(path, 'wb') as f:
+        f.write(head)
+
+
+def test_resume_skips_a_checkpoint_cut_short(trained, tiny_image_folder,
+                                             tmp_path):
+    """A job killed while writing iter_12.pth: --resume warns and goes on
+    from iter_8.pth, the newest complete one (mmengine alone fails on the
+    torn file); with no complete checkpoint at all it stops, naming them."""
+    from mmxtkd.utils.run_checkpoint import last_intact_checkpoint
+    work = copy_run(trained[0], tmp_path / 'work', upto=12)
+    cut_short(osp.join(work, 'iter_12.pth'))
+    assert last_intact_checkpoint(work) == osp.join(work, 'iter_8.pth')
+    run_script(osp.join(REPO, 'tools/train.py'), TINY_CONFIG, '--work-dir',
+               work, '--resume', *data_options(tiny_image_folder, 10))
+    ckpt = torch.load(osp.join(work, 'iter_10.pth'), map_location='cpu',
+                      weights_only=True)
+    assert ckpt['meta']['iter'] == 10
+    for name in os.listdir(work):
+        if name.endswith('.pth') and name != 'iter_12.pth':
+            cut_short(osp.join(work, name))
+    with pytest.raises(RuntimeError, match=r'no complete checkpoint in .*'
+                       r'iter_12.pth \(not a complete torch checkpoint'):
+        last_intact_checkpoint(work)
+
+
+def test_resume_with_another_projector_names_what_differs(
+        trained, tiny_image_folder, tmp_path):
+    work = copy_run(trained[0], tmp_path / 'work', upto=8)
+    with pytest.raises(RuntimeError) as err:
+        run_script(osp.join(REPO, 'tools/train.py'), TINY_CONFIG,
+                   '--work-dir', work, '--resume',
+                   *data_options(tiny_image_folder, 10),
+                   'model.teacher.model.out_indices=(1,)',
+                   'model.projector.in_channels=32')
+    message = str(err.value)
+    assert 'cannot resume from' in message and 'iter_8.pth' in message
+    assert 'distill.projector.' in message and '(64, 32' in message
+    assert "model.projector.in_channels: 64 then, 32 now" in message
+    assert not osp.exists(osp.join(work, 'iter_9.pth'))
+
+
+def test_test_tool_refuses_a_checkpoint_of_another_model(
+        trained, tiny_image_folder, tmp_path):
+    """A checkpoint that leaves the student's weights missing would be
+    tested as the untrained model with exit code 0."""
+    other = str(tmp_path / 'other.pth')
+    torch.save({'meta': {}, 'state_dict': {
+        'backbone.conv1.weight': torch.zeros(8, 3, 3, 3)}}, other)
+    args = [TINY_CONFIG, other, '--work-dir', str(tmp_path)] + \
+        data_options(tiny_image_folder)[:-1]
+    with pytest.raises(RuntimeError, match=r'does not fit the model of this '
+                       r'config: \d+ of the model\'s \d+ weights are not in it '
+                       r'\(student\.'):
+        run_script(osp.join(REPO, 'tools/test.py'), *args)
+    from mmxtkd.utils.run_checkpoint import check_test_fits
+    from mmengine.config import Config
+    from mmxtkd.utils import build_in_own_scope
+    from mmengine.registry import MODELS
+    model = build_in_own_scope(MODELS, Config.fromfile(TINY_CONFIG).model)
+    check_test_fits(model, other, allow_missing=True)  # told to: no error
+    # a checkpoint of this model without its projector tests fine
+    state = torch.load(osp.join(trained[0], 'iter_12.pth'), map_location='cpu',
+                       weights_only=True)['state_dict']
+    torch.save({'state_dict': {k: v for k, v in state.items()
+                               if not k.startswith('distill.')}}, other)
+    check_test_fits(model, other)

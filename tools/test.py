@@ -6,6 +6,7 @@ from mmengine.runner import Runner
 
 from mmxtkd.utils import (adapt_to_cpu_distributed, add_common_arguments,
                           finish_distributed, load_tool_config)
+from mmxtkd.utils.run_checkpoint import check_test_fits
 
 
 def parse_args():
@@ -31,6 +32,10 @@ def parse_args():
         '--wait-time', type=float, default=2, help='the interval of show (s)')
     parser.add_argument(
         '--tta', action='store_true', help='Test time augmentation')
+    parser.add_argument(
+        '--allow-missing', action='store_true',
+        help='test even when the checkpoint leaves weights of the model '
+        'missing (they stay as initialised); by default that is an error')
     add_common_arguments(parser)
     return parser.parse_args()
 
@@ -80,6 +85,8 @@ def main():
 
     adapt_to_cpu_distributed(cfg)
     runner = Runner.from_cfg(cfg)
+    check_test_fits(runner.model.module if args.tta else runner.model,
+                    args.checkpoint, args.allow_missing)
     runner.test()
     finish_distributed()
 

@@ -1,12 +1,15 @@
 """Train a model from a config (flags as mmsegmentation's tools/train.py)."""
 import argparse
 import logging
+import os.path as osp
 
 from mmengine.logging import print_log
 from mmengine.runner import Runner
 
 from mmxtkd.utils import (adapt_to_cpu_distributed, add_common_arguments,
                           finish_distributed, load_tool_config)
+from mmxtkd.utils.run_checkpoint import (check_resume_fits,
+                                         last_intact_checkpoint)
 
 
 def parse_args():
@@ -58,9 +61,15 @@ def main():
         cfg.auto_scale_lr.enable = True
 
     cfg.resume = args.resume
+    if args.resume and cfg.get('load_from') is None and osp.isdir(cfg.work_dir):
+        # the newest complete checkpoint (mmengine would take the newest,
+        # even one cut short by a killed job)
+        cfg.load_from = last_intact_checkpoint(cfg.work_dir)
     adapt_to_cpu_distributed(cfg)
 
     runner = Runner.from_cfg(cfg)
+    if args.resume and cfg.get('load_from'):
+        check_resume_fits(runner.model, cfg.load_from, cfg)
     runner.train()
     finish_distributed()
 

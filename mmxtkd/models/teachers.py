@@ -173,7 +173,13 @@ class FrozenTeacher(BaseModule):
                 'convert the weights (see tools/model_converters/) and set '
                 'the path in the config or with --cfg-options; '
                 'checkpoint=None gives a randomly initialised teacher.')
-        state = read_state_dict(checkpoint, revise_keys)
+        try:
+            state = read_state_dict(checkpoint, revise_keys)
+        except (RuntimeError, OSError, EOFError, ValueError) as err:
+            raise RuntimeError(
+                f'teacher checkpoint {checkpoint} could not be read ({err}). '
+                'Is the file complete (a download cut short)? Download or '
+                'convert it again.') from err
         misfit = state_dict_misfit(network.state_dict(), state)
         if misfit:
             raise RuntimeError(

@@ -1,0 +1,140 @@
+"""Checks of a run's own checkpoints before the tools use them: resuming
+from the newest one that is complete, and refusing one that does not fit the
+model (mmengine loads with ``strict=False`` and only logs what did not fit).
+"""
+import glob
+import os.path as osp
+import zipfile
+from typing import Dict, List, Optional
+
+import torch.nn as nn
+from mmengine.config import Config
+from mmengine.logging import print_log
+from mmengine.model import is_model_wrapper
+
+from .pretrained import read_state_dict
+
+
+def incomplete(path: str) -> str:
+    """Why the checkpoint ``path`` is not a complete file of torch's format
+    (a job killed while writing it), or '' when it is. Every stored record
+    is read and its CRC checked; nothing is unpickled."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            bad = archive.testzip()
+    except (zipfile.BadZipFile, OSError, EOFError) as err:
+        return f'not a complete torch checkpoint ({err})'
+    return f'record {bad} is corrupt' if bad else ''
+
+
+def _candidates(work_dir: str) -> List[str]:
+    named = []
+    pointer = osp.join(work_dir, 'last_checkpoint')
+    if osp.isfile(pointer):
+        with open(pointer) as f:
+            named = [f.read().strip()]
+    found = sorted(glob.glob(osp.join(work_dir, '*.pth')),
+                   key=osp.getmtime, reverse=True)
+    return named + [p for p in found
+                    if not named or osp.realpath(p) != osp.realpath(named[0])]
+
+
+def last_intact_checkpoint(work_dir: str) -> Optional[str]:
+    """The checkpoint of ``work_dir`` to resume from: the one
+    ``last_checkpoint`` names, or the newest ``*.pth`` after it, skipping
+    (with a warning naming each) those cut short. None when the work dir
+    has no checkpoint; an error when it has only incomplete ones."""
+    skipped = []
+    for path in _candidates(work_dir):
+        if not osp.isfile(path):
+            skipped.append(f'{path} (missing)')
+            continue
+        reason = incomplete(path)
+        if not reason:
+            if skipped:
+                print_log(f'--resume: skipped {"; ".join(skipped)}; resuming '
+                          f'from {path}', logger='current', level=30)
+            return path
+        skipped.append(f'{path} ({reason})')
+    if skipped:
+        raise RuntimeError(f'--resume: no complete checkpoint in {work_dir}: '
+                           + '; '.join(skipped) + '. Remove them to start '
+                           'afresh, or give --cfg-options load_from=...')
+    return None
+
+
+def _flat(cfg: dict, prefix: str = '') -> Dict[str, object]:
+    out = {}
+    for key, value in cfg.items():
+        if isinstance(value, dict):
+            out.update(_flat(value, f'{prefix}{key}.'))
+        else:
+            out[f'{prefix}{key}'] = value
+    return out
+
+
+def _own_state(model: nn.Module) -> dict:
+    return (model.module if is_model_wrapper(model) else model).state_dict()
+
+
+def check_resume_fits(model: nn.Module, path: str, cfg: Config) -> None:
+    """Raise, naming the parameters and the config keys that differ, when
+    the checkpoint ``path`` holds parameters of other shapes than ``model``
+    (a run resumed with another projector or student): mmengine would load
+    what fits, say it resumed, and fail later inside the optimizer."""
+    own = _own_state(model)
+    loaded = read_state_dict(path)
+    wrong = [f'{k}: checkpoint {tuple(v.shape)} vs model '
+             f'{tuple(own[k].shape)}' for k, v in loaded.items()
+             if k in own and tuple(v.shape) != tuple(own[k].shape)]
+    if not wrong:
+        return
+    from mmengine.runner.checkpoint import _load_checkpoint
+    meta = _load_checkpoint(path, map_location='cpu').get('meta', {})
+    keys = ''
+    if isinstance(meta.get('cfg'), str):
+        then = _flat(Config.fromstring(meta['cfg'], '.py').model.to_dict())
+        now = _flat(cfg.model.to_dict())
+        differ = [f'model.{k}: {then.get(k)!r} then, {now.get(k)!r} now'
+                  for k in sorted(set(then) | set(now))
+                  if then.get(k) != now.get(k)]
+        keys = ('; the config keys that differ from the checkpoint\'s: '
+                + '; '.join(differ[:8]) + (' ...' if len(differ) > 8 else ''))
+    raise RuntimeError(
+        f'cannot resume from {path}: {len(wrong)} parameters have other '
+        f'shapes than this config builds ({"; ".join(wrong[:5])}'
+        f'{" ..." if len(wrong) > 5 else ""}){keys}. Resume with the '
+        'config it was trained with, or train into another --work-dir.')
+
+
+def check_test_fits(model: nn.Module, path: str,
+                    allow_missing: bool = False) -> None:
+    """Raise when the checkpoint ``path`` leaves weights of the model to be
+    tested missing, or has other shapes (a checkpoint of another model
+    would otherwise be tested as the untrained model). The distillation
+    parts (``distill.``: projector, never the teacher) are not needed to
+    test and are not required."""
+    own = _own_state(model)
+    loaded = read_state_dict(path)
+    missing = sorted(k for k in own
+                     if k not in loaded and not k.startswith('distill.'))
+    wrong = [k for k, v in loaded.items()
+             if k in own and tuple(v.shape) != tuple(own[k].shape)]
+    if wrong or (missing and not allow_missing):
+        problems = []
+        if missing:
+            problems.append(f'{len(missing)} of the model\'s {len(own)} '
+                            f'weights are not in it ({", ".join(missing[:5])}'
+                            f'{" ..." if len(missing) > 5 else ""})')
+        if wrong:
+            problems.append(f'{len(wrong)} have other shapes '
+                            f'({", ".join(wrong[:5])})')
+        raise RuntimeError(
+            f'checkpoint {path} does not fit the model of this config: '
+            + '; '.join(problems) + '. Is it a checkpoint of this config? '
+            '(--allow-missing tests with the missing weights as initialised)')
+    if missing:
+        print_log(f'--allow-missing: {len(missing)} weights not in {path} '
+                  'are tested as initialised', logger='current', level=30)
+
+
