@@ -248,3 +248,44 @@ def test_train_augmentations_follow_the_runs_seed():
     assert not np.array_equal(augment(seeded, 1), first)
     plain = TRANSFORMS.build(dict(albu, type='mmseg.Albu'))
     assert not np.array_equal(augment(plain, 0), augment(plain, 0))
+
+
+def test_depth_files_off_the_convention_are_named(tmp_path):
+    """The configs' loader (LoadCheckedDepthAnnotation, from the NYUv2
+    base): a 16-bit file loads in metres; an 8-bit PNG among them, a depth
+    map of another size than its image, or a corrupt file is an error that
+    names the file (and the image)."""
+    from mmengine.config import Config
+    base = Config.fromfile(osp.join(REPO,
+                                    'configs/_base_/datasets/nyu_depth_v2.py'))
+    load = [t for t in base.test_pipeline if 'Depth' in t['type']]
+    assert load[0]['type'] == 'mmxtkd.LoadCheckedDepthAnnotation'
+    folder = tmp_path / 'sync' / 'office_0001'
+    write_frame(str(folder), '00000', np.full((12, 16), 2500))
+    write_frame(str(folder), '00001', np.full((12, 16), 2500))
+    cv2.imwrite(str(folder / 'sync_depth_00001.png'),
+                np.full((12, 16), 250, np.uint8))  # 8-bit
+    write_frame(str(folder), '00002', np.full((12, 16), 2500))
+    cv2.imwrite(str(folder / 'sync_depth_00002.png'),
+                np.full((10, 16), 2500, np.uint16))  # another size
+    write_frame(str(folder), '00003', np.full((12, 16), 2500))
+    (folder / 'sync_depth_00003.png').write_bytes(b'\x89PNG\r\n\x1a\nbroken')
+    with DefaultScope.overwrite_default_scope('mmxtkd'):
+        ds = NYUDepthV2Dataset(
+            data_root=str(tmp_path), data_prefix=dict(img_path='sync'),
+            pipeline=[dict(type='LoadImageFromFile'), *load,
+                      dict(type='mmseg.PackSegInputs')])
+    by_stem = {osp.basename(ds.get_data_info(i)['img_path']): i
+               for i in range(len(ds))}
+    depth = ds[by_stem['rgb_00000.jpg']]['data_samples'].gt_depth_map.data
+    assert float(depth.mean()) == pytest.approx(2.5)
+    with pytest.raises(ValueError, match=r'sync_depth_00001.png holds 2-D '
+                       r'uint8 data; this data set stores one channel of '
+                       r'uint16'):
+        ds[by_stem['rgb_00001.jpg']]
+    with pytest.raises(ValueError, match=r'sync_depth_00002.png is 16x10 but '
+                       r'its image .*rgb_00002.jpg is 16x12'):
+        ds[by_stem['rgb_00002.jpg']]
+    with pytest.raises(ValueError, match=r'sync_depth_00003.png cannot be '
+                       'decoded'):
+        ds[by_stem['rgb_00003.jpg']]

@@ -4,6 +4,7 @@ stand-ins, checked label loading, colourisation inputs made in the
 pipeline, and seeded albumentations."""
 from .coco_semantic80 import COCOSemantic80Dataset, instances_to_label_maps
 from .colourisation import GrayscaleCopy
+from .depth_annotations import LoadCheckedDepthAnnotation
 from .nyu_depth_v2 import NYUDepthV2Dataset
 from .paired_images import LoadCheckedPairedImage
 from .seeded_albu import SeededAlbu
@@ -19,5 +20,6 @@ __all__ = [
     'instances_to_label_maps', 'make_synthetic_nyu', 'make_synthetic_ade',
     'SYNTHETIC_SEG_CLASSES', 'GrayscaleCopy', 'make_synthetic_colourisation',
     'LoadCheckedPairedImage', 'UnpairedTranslationDataset',
-    'split_paired_folder', 'make_synthetic_sat2map', 'SeededAlbu'
+    'split_paired_folder', 'make_synthetic_sat2map', 'SeededAlbu',
+    'LoadCheckedDepthAnnotation'
 ]

@@ -105,6 +105,8 @@ class NYUDepthV2Dataset(NYUDataset):
     def prepare_data(self, idx: int) -> Optional[dict]:
         try:
             return super().prepare_data(idx)
+        except ValueError:  # the loaders' checks, which name the files
+            raise
         except Exception as e:
             info = self.get_data_info(idx)
             raise RuntimeError(

@@ -11,7 +11,7 @@ meta_keys = ('img_path', 'depth_map_path', 'ori_shape', 'img_shape',
              'category_id')
 train_pipeline = [
     dict(type='LoadImageFromFile'),
-    dict(type='mmseg.LoadDepthAnnotation', depth_rescale_factor=1e-3),
+    dict(type='mmxtkd.LoadCheckedDepthAnnotation', depth_rescale_factor=1e-3),
     dict(type='mmseg.RandomDepthMix', prob=0.25),
     dict(type='mmseg.RandomFlip', prob=0.5),
     dict(type='mmseg.RandomCrop', crop_size=crop_size),
@@ -26,7 +26,7 @@ train_pipeline = [
 ]
 test_pipeline = [
     dict(type='LoadImageFromFile'),
-    dict(type='mmseg.LoadDepthAnnotation', depth_rescale_factor=1e-3),
+    dict(type='mmxtkd.LoadCheckedDepthAnnotation', depth_rescale_factor=1e-3),
     dict(type='mmseg.PackSegInputs', meta_keys=meta_keys),
 ]
 train_dataloader = dict(
