@@ -109,9 +109,38 @@ def test_channel_mismatch_is_an_error_where_channels_must_agree():
         FitNetsLoss()(torch.randn(2, 3, 4, 4), torch.randn(2, 5, 4, 4))
 
 
-def test_relational_triplet_needs_three_samples():
-    with pytest.raises(ValueError, match='at least 3 samples'):
+def test_losses_over_the_batch_say_how_many_samples_they_need():
+    """PKT on one sample would be exactly 0 (its own affinity is 1 on both
+    sides), every iteration; triplets need three samples. Both name the
+    need and the fix, for the last batch of an epoch too."""
+    one = torch.randn(1, 3, 2, 2)
+    with pytest.raises(ValueError, match=r'PKTLoss .* needs at least 2 per '
+                       r'batch \(per process\), got 1: .*drop_last=True'):
+        PKTLoss()(one, one + 1)
+    assert PKTLoss()(torch.randn(2, 3, 2, 2), torch.randn(2, 5, 2, 2)) > 0
+    with pytest.raises(ValueError, match=r'at least 3 samples .*got 2: .*'
+                       'drop_last=True'):
         RelationalTripletLoss()(torch.randn(2, 3, 1, 1), torch.randn(2, 3, 1, 1))
+
+
+def test_configs_with_batch_losses_drop_a_short_last_batch():
+    """Found through the recorded models of every config (which
+    tests/test_configs.py holds equal to the configs)."""
+    import json
+    import os.path as osp
+
+    from mmengine.config import Config
+    from conftest import REPO
+    with open(osp.join(REPO, 'tests', 'data', 'config_models.json')) as f:
+        models = json.load(f)
+    using = [name for name, model in models.items()
+             if 'PKTLoss' in str(model.get('distill_losses'))
+             or 'RelationalTripletLoss' in str(model.get('distill_losses'))]
+    assert len(using) == 16
+    for name in using:
+        cfg = Config.fromfile(osp.join(REPO, 'configs', name),
+                              import_custom_modules=False)
+        assert cfg.train_dataloader.get('drop_last') is True, name
 
 
 @pytest.mark.parametrize('loss', [FitNetsLoss(), ATLoss(), PKTLoss(),

@@ -20,6 +20,7 @@ class PKTLoss(nn.Module):
 
     Mean over the B x B entries of ``P_t log((P_t + eps) / (P_s + eps))``;
     ``target`` is the teacher side. Channels may differ between the maps.
+    Needs B >= 2 (a batch of one is an error: its loss would be 0).
     """
 
     def __init__(self, eps: float = 1e-7, loss_weight: float = 1.0) -> None:
@@ -29,6 +30,13 @@ class PKTLoss(nn.Module):
 
     def forward(self, pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         check_pair(pred, target, type(self).__name__, same_channels=False)
+        if pred.shape[0] < 2:
+            # one sample's affinity to itself is 1 for both: the loss would
+            # be exactly 0, and training would silently go undistilled
+            raise ValueError(
+                'PKTLoss relates the samples of a batch and needs at least 2 '
+                f'per batch (per process), got {pred.shape[0]}: use batches '
+                'of 2 or more and train_dataloader.drop_last=True')
         p_s = cosine_affinity(pred)
         p_t = cosine_affinity(target)
         kl = p_t * torch.log((p_t + self.eps) / (p_s + self.eps))

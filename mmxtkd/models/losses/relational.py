@@ -60,7 +60,10 @@ class RelationalTripletLoss(nn.Module):
                              f'({b} vs {target.shape[0]})')
         if b < 3:
             raise ValueError('RelationalTripletLoss needs at least 3 samples '
-                             f'per batch to form triplets, got {b}')
+                             f'per batch (per process) to form triplets, got '
+                             f'{b}: use batches of 3 or more and '
+                             'train_dataloader.drop_last=True, or the last '
+                             'batch of an epoch may be smaller')
         ls, lt = self._logits(pred), self._logits(target)
         p_t = torch.sigmoid(lt)
         kl = (p_t * (F.logsigmoid(lt) - F.logsigmoid(ls)) +
