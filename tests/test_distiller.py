@@ -194,3 +194,37 @@ def test_missing_channels_are_named():
             student=STUDENT, teacher=TEACHER, student_channels=64,
             projector=dict(type='mmxtkd.InvertedProjector'),
             distill_losses=dict(fitnets=dict(type='mmxtkd.FitNetsLoss')))
+
+
+def test_a_non_finite_loss_stops_training_before_the_step():
+    """mmengine would step on a NaN loss and every weight would turn NaN:
+    the step is refused with the terms and the iteration named, and no
+    weight changes. A finite step goes through the same check."""
+    from mmengine.logging import MessageHub
+    model = make(dict(type='mmxtkd.InvertedProjector', in_channels=16,
+                      out_channels=64))
+    optim = build_optim_wrapper(model, dict(optimizer=dict(type='SGD',
+                                                           lr=0.1)))
+    MessageHub.get_instance('mmxtkd-test-finite').update_info('iter', 41)
+    inputs, samples = batch()
+    before = [p.detach().clone() for p in model.parameters()]
+    model.train_step(dict(inputs=inputs, data_samples=samples), optim)
+    assert any(not torch.equal(p, b) for p, b in zip(model.parameters(),
+                                                     before))
+    # the projector diverged: only the distillation term is infinite
+    with torch.no_grad():
+        model.distill.projector.proj.weight.fill_(float('inf'))
+    before = [p.detach().clone() for p in model.parameters()]
+    with pytest.raises(FloatingPointError,
+                       match=r'non-finite loss at iteration 42: '
+                       r'loss_distill_fitnets = (inf|nan) \(finite: loss = '
+                       r'[0-9.]+\)'):
+        model.train_step(dict(inputs=inputs, data_samples=samples), optim)
+    assert all(torch.equal(p, b) for p, b in zip(model.parameters(), before))
+    # a NaN image: the task term and the distillation term both
+    with torch.no_grad():
+        model.distill.projector.proj.weight.normal_()
+    inputs[0, 0, 0, 0] = float('nan')
+    with pytest.raises(FloatingPointError, match=r'iteration 42: loss = nan, '
+                       r'loss_distill_fitnets = nan\. Training stops'):
+        model.train_step(dict(inputs=inputs, data_samples=samples), optim)

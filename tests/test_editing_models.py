@@ -243,3 +243,14 @@ def test_an_mmagic_pix2pix_config_becomes_distilled_as_the_readme_says(
     assert {'loss_distill_l2', 'loss_gan_g', 'loss_pixel'} <= set(log_vars)
     assert model.distill.teacher.checkpoint == \
         'checkpoints/resnet50-0676ba61.pth'
+
+
+def test_a_non_finite_gan_loss_stops_training():
+    """The generators' step of a GAN student refuses a NaN loss as the
+    distiller does (both go through parse_losses)."""
+    model = pix2pix(**DISTILL)
+    data = batch(['photo', 'gray'])
+    data['inputs']['img_gray'][0, 0, 0, 0] = float('nan')
+    with pytest.raises(FloatingPointError, match=r'non-finite loss at '
+                       r'iteration 1: .*loss_'):
+        model.train_step(data, optimizers(model))

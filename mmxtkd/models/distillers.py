@@ -9,6 +9,7 @@ from mmengine.registry import MODELS as ROOT_MODELS
 
 from mmxtkd.registry import MODELS
 from mmxtkd.utils import build_in_own_scope, check_pretrained_inits
+from .finite_losses import FiniteLossesMixin
 from .projectors import build_projector
 
 
@@ -82,7 +83,7 @@ class FeatureDistillation(nn.Module):
 
 
 @MODELS.register_module()
-class CrossTaskDistiller(BaseModel):
+class CrossTaskDistiller(FiniteLossesMixin, BaseModel):
     """Adds cross-task distillation terms to any student's loss dict.
 
     Args:

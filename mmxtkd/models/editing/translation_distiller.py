@@ -7,6 +7,7 @@ import torch.nn as nn
 from mmengine.model import is_model_wrapper
 
 from ..distillers import FeatureDistillation
+from ..finite_losses import FiniteLossesMixin
 
 
 def _unwrapped_keys(module: nn.Module, state_dict: OrderedDict, prefix: str,
@@ -33,7 +34,7 @@ def _unwrapped_keys(module: nn.Module, state_dict: OrderedDict, prefix: str,
     return renamed
 
 
-class TranslationDistillMixin:
+class TranslationDistillMixin(FiniteLossesMixin):
     """Adds :class:`FeatureDistillation` terms to the generator loss of an
     mmagic translation model (``Pix2Pix``, ``CycleGAN``); mixed in before it.
 
@@ -49,7 +50,8 @@ class TranslationDistillMixin:
             discriminators=dict(optimizer=..., modules='discriminators'))
 
     (checked at the first training step with each optimizer; mmagic's
-    constructor needs ``modules`` in every entry once one has it). ``Z_s`` is captured with forward
+    constructor needs ``modules`` in every entry once one has it). A NaN or
+    Inf loss of either step stops training (:class:`FiniteLossesMixin`). ``Z_s`` is captured with forward
     hooks on the generators' encoders while mmagic runs them, so nothing
     runs twice; subclasses say which module ends an encoder and which of a
     step's generator passes is ``Z_s``.
