@@ -168,6 +168,13 @@ class SpectralRegLoss(nn.Module):
         if not torch.isfinite(z).all():
             raise ValueError('SpectralRegLoss: the features contain NaN or Inf')
         z = z.to(torch.promote_types(z.dtype, torch.float32))
+        # Under mixed precision too, the subspace and the tail are computed
+        # in float32 at least: the tail is a small difference of large
+        # projections, which half precision would round away.
+        with torch.autocast(z.device.type, enabled=False):
+            return self.loss_weight * self._tail_loss(z)
+
+    def _tail_loss(self, z: torch.Tensor) -> torch.Tensor:
         if self.rank >= min(z.shape):
             tail = z - z.detach()  # Z_r == Z: zero loss, gradient kept in graph
         else:
@@ -181,5 +188,4 @@ class SpectralRegLoss(nn.Module):
         # A tail at the rounding level of Z is no tail: its direction, which
         # the norm's gradient would follow, is noise.
         noise = (8 * torch.finfo(z.dtype).eps)**2 * z.detach().pow(2).sum()
-        loss = torch.where(energy > noise, loss, energy * 0)
-        return self.loss_weight * loss
+        return torch.where(energy > noise, loss, energy * 0)
