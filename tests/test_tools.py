@@ -32,7 +32,7 @@ def data_options(root, max_iters=8):
     return ['--cfg-options', f'train_dataloader.dataset.data_root={root}',
             f'val_dataloader.dataset.data_root={root}',
             f'test_dataloader.dataset.data_root={root}',
-            f'train_cfg.max_iters={max_iters}']
+            f'train_cfg.max_iters={max_iters}', 'randomness.seed=0']
 
 
 def scalars(work_dir):
@@ -249,3 +249,39 @@ def test_test_tool_refuses_a_checkpoint_of_another_model(
     torch.save({'state_dict': {k: v for k, v in state.items()
                                if not k.startswith('distill.')}}, other)
     check_test_fits(model, other)
+
+
+def test_a_resumed_run_ends_as_the_uninterrupted_one(tiny_image_folder,
+                                                     tmp_path):
+    """A run of 12 iterations interrupted after its checkpoint at 8 (its
+    work dir as it was then) and resumed ends with exactly the weights,
+    optimizer state and schedule of the run that went straight to 12, same
+    seed (CPU, data loaded in the main process): the resumed loop skips the
+    batches already trained on, and the seed comes back from the
+    checkpoint."""
+    straight = str(tmp_path / 'straight')
+    run_script(osp.join(REPO, 'tools/train.py'), TINY_CONFIG, '--work-dir',
+               straight, *data_options(tiny_image_folder, 12),
+               'visualizer.name=straight')
+    work = copy_run(straight, tmp_path / 'interrupted', upto=8)
+    run_script(osp.join(REPO, 'tools/train.py'), TINY_CONFIG, '--work-dir',
+               work, '--resume', *data_options(tiny_image_folder, 12),
+               'visualizer.name=resumed')
+
+    def load(path):
+        return torch.load(path, map_location='cpu', weights_only=True)
+
+    resumed = load(osp.join(work, 'iter_12.pth'))
+    whole = load(osp.join(straight, 'iter_12.pth'))
+    assert resumed['state_dict'].keys() == whole['state_dict'].keys()
+    for key, value in whole['state_dict'].items():
+        assert torch.equal(resumed['state_dict'][key], value), key
+    assert any(k.startswith('distill.projector') for k in whole['state_dict'])
+    opt_r, opt_w = resumed['optimizer']['state'], whole['optimizer']['state']
+    assert opt_r.keys() == opt_w.keys()
+    for index in opt_w:
+        for name, value in opt_w[index].items():
+            assert torch.equal(torch.as_tensor(opt_r[index][name]),
+                               torch.as_tensor(value)), (index, name)
+    assert resumed['param_schedulers'] == whole['param_schedulers']
+    assert resumed['meta']['seed'] == whole['meta']['seed'] == 0
