@@ -46,12 +46,15 @@ def scalars(work_dir):
 
 @pytest.fixture(scope='module')
 def trained(tiny_image_folder, tmp_path_factory):
-    """Train 8 iterations, then resume to 12 (one shared run)."""
+    """Train 8 iterations (the tool as a command), then resume to 12 (in
+    this process: an interpreter start saved); one shared run."""
     work = str(tmp_path_factory.mktemp('train'))
     first = run([sys.executable, 'tools/train.py', TINY_CONFIG, '--work-dir',
                  work] + data_options(tiny_image_folder, 8))
-    resumed = run([sys.executable, 'tools/train.py', TINY_CONFIG, '--work-dir',
-                   work, '--resume'] + data_options(tiny_image_folder, 12))
+    resumed = run_script(osp.join(REPO, 'tools/train.py'), TINY_CONFIG,
+                         '--work-dir', work, '--resume',
+                         *data_options(tiny_image_folder, 12),
+                         'visualizer.name=trained_resumed')
     return work, first, resumed
 
 
@@ -128,9 +131,10 @@ def test_plot_spectrum_writes_a_png(trained, tmp_path):
 def test_test_tool_evaluates_a_checkpoint(trained, tiny_image_folder, tmp_path):
     work, _, _ = trained
     pkl = str(tmp_path / 'preds.pkl')
-    out = run([sys.executable, 'tools/test.py', TINY_CONFIG,
-               osp.join(work, 'iter_12.pth'), '--work-dir', str(tmp_path),
-               '--out', pkl] + data_options(tiny_image_folder)[:-1])
+    out = run_script(osp.join(REPO, 'tools/test.py'), TINY_CONFIG,
+                     osp.join(work, 'iter_12.pth'), '--work-dir', str(tmp_path),
+                     '--out', pkl, *data_options(tiny_image_folder)[:-2],
+                     'visualizer.name=tested')
     assert 'accuracy/top1' in out
     assert osp.getsize(pkl) > 0
 
@@ -147,8 +151,10 @@ def test_auto_scale_lr_scales_the_one_cycle_peak(tiny_image_folder, tmp_path):
         "                        begin=0, end=8)]\n"
         'auto_scale_lr = dict(enable=False, base_batch_size=8)\n')
     work = str(tmp_path / 'work')
-    log = run([sys.executable, 'tools/train.py', str(child), '--work-dir', work,
-               '--auto-scale-lr'] + data_options(tiny_image_folder, 8))
+    log = run_script(osp.join(REPO, 'tools/train.py'), str(child),
+                     '--work-dir', work, '--auto-scale-lr',
+                     *data_options(tiny_image_folder, 8),
+                     'visualizer.name=auto_scale_lr')
     assert 'LR is set based on batch size of 8 and the current batch size ' \
         'is 4' in log
     peak = max(x['lr'] for x in scalars(work) if 'lr' in x)
