@@ -1,9 +1,11 @@
 """The synthetic depth job through the real tools: dist_train on two CPU
-processes, then --resume of the interrupted run, then test.py; and runs over
-seeds collated into a table."""
+processes, then --resume of the interrupted run, then test.py and
+dist_test.sh on its checkpoint; and runs over seeds collated into a
+table."""
 import glob
 import json
 import os
+import re
 import os.path as osp
 import subprocess
 import sys
@@ -34,6 +36,15 @@ def options(data_root, max_iters):
             'default_hooks.logger.interval=1']
 
 
+# a run in this process: each its own visualizer (mmseg's runtime names one
+# 'visualizer' per process), and no worker processes left behind for the
+# next model built here to wait on
+def in_process(name):
+    return [f'visualizer.name={name}'] + [
+        f'{loader}_dataloader.{key}' for loader in ('train', 'val', 'test')
+        for key in ('num_workers=0', 'persistent_workers=False')]
+
+
 def run(cmd, **kwargs):
     out = subprocess.run(cmd, cwd=REPO, env=env(**kwargs), capture_output=True,
                          text=True)
@@ -44,7 +55,8 @@ def run(cmd, **kwargs):
 @pytest.fixture(scope='module')
 def data_root(tmp_path_factory):
     root = str(tmp_path_factory.mktemp('synthetic'))
-    make_synthetic_nyu(root, train_scenes=2, test_scenes=1, frames_per_scene=2,
+    # 3 test frames: not a multiple of 2 processes
+    make_synthetic_nyu(root, train_scenes=2, test_scenes=1, frames_per_scene=3,
                        size=(96, 128))
     return root
 
@@ -56,13 +68,13 @@ def interrupted_then_resumed(data_root, tmp_path_factory):
     work = str(tmp_path_factory.mktemp('work_dirs') / 'inverted')
     first = run(['bash', 'tools/dist_train.sh', CONFIG, '2', '--work-dir', work]
                 + options(data_root, 2), PORT='29617')
-    resumed = run([sys.executable, 'tools/train.py', CONFIG, '--work-dir',
-                   work, '--resume'] + options(data_root, 3))
+    resumed = run_script(osp.join(REPO, 'tools/train.py'), CONFIG,
+                         '--work-dir', work, '--resume',
+                         *options(data_root, 3), *in_process('resumed'))
     return work, first, resumed
 
 
-def test_dist_train_resume_and_test(data_root, interrupted_then_resumed,
-                                    tmp_path):
+def test_dist_train_then_resume(interrupted_then_resumed):
     work, log, resumed = interrupted_then_resumed
     assert 'distributed run on CPU processes over gloo' in log
     assert 'd1:' in log  # evaluated at the end
@@ -78,10 +90,30 @@ def test_dist_train_resume_and_test(data_root, interrupted_then_resumed,
     assert ckpt['param_schedulers'][0]['last_step'] == 3
     assert not any(k.startswith('distill.teacher') for k in ckpt['state_dict'])
 
-    log = run([sys.executable, 'tools/test.py', CONFIG,
-               osp.join(work, 'iter_3.pth'), '--work-dir', str(tmp_path / 't')]
-              + options(data_root, 3))
-    assert 'abs_rel:' in log
+
+def test_dist_test_gives_test_py_metrics(data_root, interrupted_then_resumed,
+                                         tmp_path):
+    """tools/dist_test.sh on 2 processes and tools/test.py on the same
+    checkpoint and 3 test frames (the sampler pads to 4; the padding must
+    not be counted) report the same metrics."""
+    ckpt = osp.join(interrupted_then_resumed[0], 'iter_3.pth')
+
+    def metrics(log):
+        line = [x for x in log.splitlines() if 'Iter(test)' in x
+                and 'abs_rel:' in x][-1]
+        found = dict(re.findall(r'(\w+): (-?[0-9.]+)', line.split(']')[-1]))
+        return {k: v for k, v in found.items() if 'time' not in k}
+
+    one = run_script(osp.join(REPO, 'tools/test.py'), CONFIG, ckpt,
+                     '--work-dir', str(tmp_path / 'one'),
+                     *options(data_root, 3), *in_process('test_one'))
+    two = run(['bash', 'tools/dist_test.sh', CONFIG, ckpt, '2', '--work-dir',
+               str(tmp_path / 'two')] + options(data_root, 3),
+              PORT='29619')
+    assert 'distributed run on CPU processes over gloo' in two
+    expected = metrics(one)
+    assert {'d1', 'abs_rel', 'rmse'} <= set(expected)
+    assert metrics(two) == expected
 
 
 def test_a_downstream_config_inherits_by_package_path(data_root, tmp_path):
@@ -129,13 +161,7 @@ def test_seeds_then_the_collated_table(data_root, interrupted_then_resumed):
                    'configs/depth/synthetic/mbv2_baseline.py', '--work-dir',
                    osp.join(root, 'mbv2_baseline', f'seed{seed}'),
                    *no_spectra, f'randomness.seed={seed}',
-                   # two runs in one process: each its own visualizer
-                   # (mmseg's runtime names one 'visualizer' per process),
-                   # and no worker processes left for the second to reap
-                   f'visualizer.name=baseline_seed{seed}',
-                   *(f'{loader}_dataloader.{key}'
-                     for loader in ('train', 'val', 'test')
-                     for key in ('num_workers=0', 'persistent_workers=False')))
+                   *in_process(f'baseline_seed{seed}'))
     out = run_script(osp.join(REPO, 'tools', 'analysis',
                               'collect_results.py'), root, '--table', 'S6')
 
