@@ -53,7 +53,8 @@ class FeatureDistillation(nn.Module):
         super().__init__()
         if not losses and (teacher is not None or projector is not None):
             raise ValueError('a teacher or projector without distillation '
-                             'losses: give at least one loss')
+                             'losses (distill_losses is empty): give at '
+                             'least one loss')
         if projector is not None and teacher is None:
             raise ValueError('a projector needs a teacher to project to/from')
         self.teacher = MODELS.build(teacher) if teacher is not None else None
@@ -62,16 +63,47 @@ class FeatureDistillation(nn.Module):
                           if projector is not None else None)
         self.losses = nn.ModuleDict(
             {name: build_in_own_scope(MODELS, cfg) for name, cfg in losses.items()})
+        for name, loss in self.losses.items():
+            weight = getattr(loss, 'loss_weight', 1.0)
+            if isinstance(weight, bool) or not isinstance(weight, (int, float)):
+                raise TypeError(f'distill_losses.{name}.loss_weight must be a '
+                                f'number, got {weight!r}')
+        self.student_channels = student_channels
+        self.teacher_channels = teacher_channels
+
+    def _check_channels(self, side: str, feat: torch.Tensor) -> None:
+        """The map of ``side`` against the channels the config gives for it
+        (``<side>_channels`` and the projector's end that takes or makes it),
+        naming the config key that disagrees."""
+        given = [(f'{side}_channels', getattr(self, f'{side}_channels'))]
+        if self.projector is not None:
+            takes = (self.projector.direction == 'teacher_to_student') == (
+                side == 'teacher')
+            given.append(('projector.in_channels' if takes else
+                          'projector.out_channels',
+                          self.projector.in_channels if takes else
+                          self.projector.out_channels))
+        where = ('the module student_feature names' if side == 'student'
+                 else "the teacher's feature / out_index")
+        for key, channels in given:
+            if channels is not None and feat.shape[1] != channels:
+                raise ValueError(
+                    f'{key} = {channels}, but the {side} map has '
+                    f'{feat.shape[1]} channels (shape {tuple(feat.shape)}, '
+                    f'from {where}): the config disagrees with the model')
 
     def forward(self, inputs: torch.Tensor,
                 student_feat: torch.Tensor) -> Dict[str, torch.Tensor]:
         if not self.losses:
             return {}
+        if student_feat.dim() == 4:
+            self._check_channels('student', student_feat)
         if self.teacher is None:
             pred, target = student_feat, None
         else:
             teacher_feat = align_to_student(self.teacher(inputs),
                                             student_feat)
+            self._check_channels('teacher', teacher_feat)
             pred, target = student_feat, teacher_feat
             if self.projector is not None:
                 if self.projector.direction == 'teacher_to_student':
@@ -130,6 +162,7 @@ class CrossTaskDistiller(FiniteLossesMixin, BaseModel):
             raise ValueError(f'the student {type(self.student).__name__} has '
                              f'no submodule {student_feature!r}') from e
         self.student_feature_index = student_feature_index
+        self.student_feature_name = student_feature
         self._captured: Optional[List[torch.Tensor]] = None
         hooked.register_forward_hook(self._capture)
 
@@ -142,6 +175,12 @@ class CrossTaskDistiller(FiniteLossesMixin, BaseModel):
     def _capture(self, module: nn.Module, args, output) -> None:
         if self._captured is not None:
             if isinstance(output, (list, tuple)):
+                if not -len(output) <= self.student_feature_index < len(output):
+                    raise ValueError(
+                        f'student_feature_index = '
+                        f'{self.student_feature_index}, but '
+                        f'{self.student_feature_name!r} returns '
+                        f'{len(output)} outputs')
                 output = output[self.student_feature_index]
             self._captured.append(output)
 
@@ -163,8 +202,11 @@ class CrossTaskDistiller(FiniteLossesMixin, BaseModel):
             self._captured = None
         if len(captured) != 1:
             raise RuntimeError(
-                f'the student feature module ran {len(captured)} times during '
-                f'one {mode} pass; expected once')
+                f'the student_feature {self.student_feature_name!r} ran '
+                f'{len(captured)} times during one {mode} pass; expected '
+                'once (a module the student calls directly, once per pass, '
+                "such as its backbone: a head's loss() runs its forward "
+                'without the call that hooks see)')
         return output, captured[0]
 
     def loss(self, inputs: torch.Tensor, data_samples) -> Dict[str, torch.Tensor]:

@@ -113,7 +113,12 @@ def build_projector(cfg: dict, student_channels: Optional[int] = None,
     config leaves out from the feature channels and the projector's direction
     (teacher -> student for inverted, student -> teacher for traditional)."""
     cfg = dict(cfg)
-    direction = cfg.get('direction', MODELS.get(cfg['type']).direction)
+    projector_cls = MODELS.get(cfg['type'])
+    if projector_cls is None:
+        raise KeyError(f"projector type {cfg['type']!r} is not registered "
+                       "(mmxtkd's: InvertedProjector, TraditionalProjector, "
+                       'ProjectorEnsemble)')
+    direction = cfg.get('direction', projector_cls.direction)
     ends = ((teacher_channels, student_channels)
             if direction == 'teacher_to_student' else
             (student_channels, teacher_channels))

@@ -250,6 +250,15 @@ class FrozenTeacher(BaseModule):
             x = F.interpolate(x, size=self.input_size, mode='bilinear',
                               align_corners=False)
         out = self.encoder(x)
+        indices = ((self.out_index, ) if isinstance(self.out_index, int)
+                   else self.out_index)
+        if isinstance(out, (list, tuple)):
+            if not all(-len(out) <= i < len(out) for i in indices):
+                raise ValueError(f'out_index = {self.out_index}, but the '
+                                 f'teacher encoder returns {len(out)} outputs')
+        elif not isinstance(self.out_index, int):
+            raise ValueError(f'out_index = {self.out_index}, but the teacher '
+                             'encoder returns a single output')
         if not isinstance(self.out_index, int):
             return tuple(self._as_map(out[i], x) for i in self.out_index)
         if isinstance(out, (list, tuple)):

@@ -19,5 +19,7 @@ def check_pair(pred: torch.Tensor, target: torch.Tensor, name: str,
         return tuple(shape) if same_channels else (shape[0], *shape[2:])
 
     if compared(pred.shape) != compared(target.shape):
+        hint = ('; a projector maps one side to the channels of the other'
+                if pred.shape[1] != target.shape[1] else '')
         raise ValueError(f'{name}: pred {tuple(pred.shape)} and target '
-                         f'{tuple(target.shape)} do not match')
+                         f'{tuple(target.shape)} do not match{hint}')
