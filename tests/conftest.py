@@ -40,6 +40,21 @@ def write_tiny_image_folder(root: str, per_class: int = 8, size: int = 32) -> st
     return root
 
 
+@pytest.fixture(scope='session', autouse=True)
+def no_pause_between_passes():
+    """mmengine's iteration-based loop sleeps 2 s each time it starts
+    another pass over the data ('possible deadlock during epoch
+    transition', a data-loader worker matter); the tests' tiny data sets
+    end a pass every few iterations, so in this process it does not.
+    (Runs the tests start as commands still pause.)"""
+    from types import SimpleNamespace
+
+    from mmengine.runner import loops
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(loops, 'time', SimpleNamespace(sleep=lambda _: None))
+        yield
+
+
 @pytest.fixture(scope='session')
 def tiny_image_folder(tmp_path_factory):
     return write_tiny_image_folder(str(tmp_path_factory.mktemp('tiny_cls')))
