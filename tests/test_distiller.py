@@ -122,7 +122,8 @@ def test_wrong_projector_channels_name_the_mismatch():
     model = make(dict(type='mmxtkd.InvertedProjector', in_channels=768,
                       out_channels=64))
     inputs, samples = batch()
-    with pytest.raises(ValueError, match='expects 768 input channels, got 16'):
+    with pytest.raises(ValueError, match=r'projector.in_channels = 768, but '
+                       r'the teacher map has 16 channels'):
         model.loss(inputs, samples)
 
 

@@ -99,7 +99,8 @@ def evaluations(work_dir: str) -> List[dict]:
     """The evaluation records of a run, oldest first, over every launch in
     it (a resumed run writes a new timestamp folder)."""
     records = []
-    for stamp in sorted(d for d in os.listdir(work_dir) if _TIMESTAMP.match(d)):
+    stamps = sorted(d for d in os.listdir(work_dir) if _TIMESTAMP.match(d))
+    for stamp in stamps:
         path = osp.join(work_dir, stamp, 'vis_data', 'scalars.json')
         if osp.isfile(path):
             records += [r for r in read_json_lines(path) if 'iter' not in r]
@@ -161,7 +162,8 @@ def load_paper_tables(path: str) -> dict:
         spec = yaml.safe_load(f)
     spec['tables'] = {str(k): v for k, v in spec['tables'].items()}
     for name, metric in spec['metrics'].items():
-        if metric.get('better') not in ('higher', 'lower') or 'key' not in metric:
+        if ('key' not in metric
+                or metric.get('better') not in ('higher', 'lower')):
             raise ValueError(f'{path}: metric {name} needs key and better: '
                              'higher|lower')
     for name, table in spec['tables'].items():

@@ -65,7 +65,8 @@ class FeatureDistillation(nn.Module):
             {name: build_in_own_scope(MODELS, cfg) for name, cfg in losses.items()})
         for name, loss in self.losses.items():
             weight = getattr(loss, 'loss_weight', 1.0)
-            if isinstance(weight, bool) or not isinstance(weight, (int, float)):
+            if isinstance(weight, bool) or not isinstance(weight,
+                                                          (int, float)):
                 raise TypeError(f'distill_losses.{name}.loss_weight must be a '
                                 f'number, got {weight!r}')
         self.student_channels = student_channels
@@ -175,13 +176,13 @@ class CrossTaskDistiller(FiniteLossesMixin, BaseModel):
     def _capture(self, module: nn.Module, args, output) -> None:
         if self._captured is not None:
             if isinstance(output, (list, tuple)):
-                if not -len(output) <= self.student_feature_index < len(output):
+                index, count = self.student_feature_index, len(output)
+                if not -count <= index < count:
                     raise ValueError(
-                        f'student_feature_index = '
-                        f'{self.student_feature_index}, but '
-                        f'{self.student_feature_name!r} returns '
-                        f'{len(output)} outputs')
-                output = output[self.student_feature_index]
+                        f'student_feature_index = {index}, but '
+                        f'{self.student_feature_name!r} returns {count} '
+                        'outputs')
+                output = output[index]
             self._captured.append(output)
 
     def forward(self, inputs: torch.Tensor, data_samples=None,
