@@ -1,8 +1,8 @@
 """Reading the JSON-lines files runs append to (mmengine's scalars.json,
 SpectralRankHook's spectral_history.jsonl)."""
-from typing import List
-
 import json
+import logging
+from typing import List
 
 from mmengine.logging import print_log
 
@@ -22,7 +22,7 @@ def read_json_lines(path: str, drop_torn_tail: bool = False) -> List[dict]:
             if drop_torn_tail and i == len(lines) - 1:
                 print_log(f'{path}:{number} is cut short (a run killed while '
                           'writing it?); dropped', logger='current',
-                          level=30)
+                          level=logging.WARNING)
                 break
             raise ValueError(
                 f'{path}:{number} is not a JSON line ({err})') from err

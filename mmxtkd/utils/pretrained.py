@@ -75,24 +75,31 @@ def read_state_dict(path: str,
     return state
 
 
+def first_few(items: List[str], sep: str = ', ') -> str:
+    """The first five items joined, '...' after them when there are more."""
+    return sep.join(items[:5]) + (' ...' if len(items) > 5 else '')
+
+
+def shape_mismatches(own: dict, loaded: dict) -> List[str]:
+    """``'key: checkpoint (shape) vs model (shape)'`` for every key of both
+    state dicts whose shapes differ."""
+    return [f'{k}: checkpoint {tuple(v.shape)} vs model '
+            f'{tuple(own[k].shape)}' for k, v in loaded.items()
+            if k in own and tuple(v.shape) != tuple(own[k].shape)]
+
+
 def state_dict_misfit(own: dict, loaded: dict) -> str:
     """What keeps ``loaded`` from fitting a module whose state dict is
     ``own``: '' when every key and shape match, else the missing keys, the
     unexpected keys and the shape mismatches (the first five of each)."""
     missing = sorted(set(own) - set(loaded))
     unexpected = sorted(set(loaded) - set(own))
-    wrong = [f'{k}: checkpoint {tuple(v.shape)} vs model '
-             f'{tuple(own[k].shape)}' for k, v in loaded.items()
-             if k in own and tuple(v.shape) != tuple(own[k].shape)]
+    wrong = shape_mismatches(own, loaded)
     if not (missing or unexpected or wrong):
         return ''
-
-    def head(keys: List[str]) -> str:
-        return ', '.join(keys[:5]) + (' ...' if len(keys) > 5 else '')
-
-    return (f'{len(missing)} missing keys [{head(missing)}], '
-            f'{len(unexpected)} unexpected keys [{head(unexpected)}], '
-            f'{len(wrong)} shape mismatches [{head(wrong)}]')
+    return (f'{len(missing)} missing keys [{first_few(missing)}], '
+            f'{len(unexpected)} unexpected keys [{first_few(unexpected)}], '
+            f'{len(wrong)} shape mismatches [{first_few(wrong)}]')
 
 
 def recomputed_on_load(module: nn.Module, loaded: dict) -> Set[str]:
@@ -132,7 +139,7 @@ def position_bias_misfit(own: dict, loaded: dict) -> str:
     if not wrong:
         return ''
     return (f'{len(wrong)} relative_coords_table normalised differently '
-            f'[{", ".join(wrong[:3])}{" ..." if len(wrong) > 3 else ""}]: '
+            f'[{first_few(wrong)}]: '
             "set the backbone's pretrained_window_sizes to the windows the "
             'checkpoint was trained with')
 

@@ -3,6 +3,7 @@ from the newest one that is complete, and refusing one that does not fit the
 model (mmengine loads with ``strict=False`` and only logs what did not fit).
 """
 import glob
+import logging
 import os.path as osp
 import zipfile
 from typing import Dict, List, Optional
@@ -12,7 +13,7 @@ from mmengine.config import Config
 from mmengine.logging import print_log
 from mmengine.model import is_model_wrapper
 
-from .pretrained import read_state_dict
+from .pretrained import first_few, read_state_dict, shape_mismatches
 
 
 def incomplete(path: str) -> str:
@@ -53,7 +54,8 @@ def last_intact_checkpoint(work_dir: str) -> Optional[str]:
         if not reason:
             if skipped:
                 print_log(f'--resume: skipped {"; ".join(skipped)}; resuming '
-                          f'from {path}', logger='current', level=30)
+                          f'from {path}', logger='current',
+                          level=logging.WARNING)
             return path
         skipped.append(f'{path} ({reason})')
     if skipped:
@@ -82,11 +84,7 @@ def check_resume_fits(model: nn.Module, path: str, cfg: Config) -> None:
     the checkpoint ``path`` holds parameters of other shapes than ``model``
     (a run resumed with another projector or student): mmengine would load
     what fits, say it resumed, and fail later inside the optimizer."""
-    own = _own_state(model)
-    loaded = read_state_dict(path)
-    wrong = [f'{k}: checkpoint {tuple(v.shape)} vs model '
-             f'{tuple(own[k].shape)}' for k, v in loaded.items()
-             if k in own and tuple(v.shape) != tuple(own[k].shape)]
+    wrong = shape_mismatches(_own_state(model), read_state_dict(path))
     if not wrong:
         return
     from mmengine.runner.checkpoint import _load_checkpoint
@@ -99,12 +97,12 @@ def check_resume_fits(model: nn.Module, path: str, cfg: Config) -> None:
                   for k in sorted(set(then) | set(now))
                   if then.get(k) != now.get(k)]
         keys = ('; the config keys that differ from the checkpoint\'s: '
-                + '; '.join(differ[:8]) + (' ...' if len(differ) > 8 else ''))
+                + first_few(differ, '; '))
     raise RuntimeError(
         f'cannot resume from {path}: {len(wrong)} parameters have other '
-        f'shapes than this config builds ({"; ".join(wrong[:5])}'
-        f'{" ..." if len(wrong) > 5 else ""}){keys}. Resume with the '
-        'config it was trained with, or train into another --work-dir.')
+        f'shapes than this config builds ({first_few(wrong, "; ")}){keys}. '
+        'Resume with the config it was trained with, or train into another '
+        '--work-dir.')
 
 
 def check_test_fits(model: nn.Module, path: str,
@@ -118,23 +116,22 @@ def check_test_fits(model: nn.Module, path: str,
     loaded = read_state_dict(path)
     missing = sorted(k for k in own
                      if k not in loaded and not k.startswith('distill.'))
-    wrong = [k for k, v in loaded.items()
-             if k in own and tuple(v.shape) != tuple(own[k].shape)]
+    wrong = shape_mismatches(own, loaded)
     if wrong or (missing and not allow_missing):
         problems = []
         if missing:
             problems.append(f'{len(missing)} of the model\'s {len(own)} '
-                            f'weights are not in it ({", ".join(missing[:5])}'
-                            f'{" ..." if len(missing) > 5 else ""})')
+                            f'weights are not in it ({first_few(missing)})')
         if wrong:
             problems.append(f'{len(wrong)} have other shapes '
-                            f'({", ".join(wrong[:5])})')
+                            f'({first_few(wrong)})')
         raise RuntimeError(
             f'checkpoint {path} does not fit the model of this config: '
             + '; '.join(problems) + '. Is it a checkpoint of this config? '
             '(--allow-missing tests with the missing weights as initialised)')
     if missing:
         print_log(f'--allow-missing: {len(missing)} weights not in {path} '
-                  'are tested as initialised', logger='current', level=30)
+                  'are tested as initialised', logger='current',
+                  level=logging.WARNING)
 
 
