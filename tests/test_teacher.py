@@ -2,6 +2,7 @@
 import pytest
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 
 from mmxtkd.models import FrozenTeacher
 
@@ -126,6 +127,50 @@ def test_vit_tokens_become_a_map_without_the_class_token():
 def test_input_size_resizes_before_the_teacher():
     teacher = FrozenTeacher(TINY_RESNET, input_size=(64, 64))
     assert teacher(torch.randn(1, 3, 32, 48)).shape == (1, 64, 2, 2)
+
+
+def test_inference_mode_map_can_be_saved_for_a_projectors_backward():
+    fast = FrozenTeacher(TINY_RESNET, init_seed=3)
+    plain = FrozenTeacher(TINY_RESNET, init_seed=3, inference_mode=False)
+    x = torch.randn(2, 3, 64, 64)
+    out = fast(x)
+    assert not out.is_inference() and not out.requires_grad
+    torch.testing.assert_close(out, plain(x), rtol=0, atol=0)
+    # a 1x1 convolution saves its input for the weight gradient: an
+    # inference tensor would raise here
+    projector = nn.Conv2d(64, 4, 1)
+    projector(out).square().sum().backward()
+    assert projector.weight.grad.abs().sum() > 0
+
+
+def test_channels_last_teacher_gives_the_same_map():
+    x = torch.randn(2, 3, 64, 64)
+    reference = FrozenTeacher(TINY_RESNET, init_seed=3)(x)
+    teacher = FrozenTeacher(TINY_RESNET, init_seed=3, channels_last=True)
+    weight = teacher.encoder.conv1.weight
+    assert weight.is_contiguous(memory_format=torch.channels_last)
+    assert not weight.is_contiguous()
+    torch.testing.assert_close(teacher(x), reference, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize('dtype', ['bfloat16', 'float16'])
+def test_teachers_own_autocast(dtype):
+    vit = dict(type='mmpretrain.VisionTransformer', arch='deit-tiny',
+               img_size=64, patch_size=16, out_type='featmap')
+    reference = FrozenTeacher(vit, init_seed=1)
+    teacher = FrozenTeacher(vit, init_seed=1, autocast_dtype=dtype)
+    seen = {}
+    teacher.encoder.layers[0].attn.qkv.register_forward_hook(
+        lambda m, a, out: seen.update(dtype=out.dtype))
+    x = torch.randn(2, 3, 64, 64)
+    out = teacher(x)
+    assert seen['dtype'] == getattr(torch, dtype)  # ran in half precision
+    assert out.dtype == torch.float32 and not out.is_inference()
+    cosine = F.cosine_similarity(out, reference(x), dim=1)
+    assert cosine.min() > 0.99
+    with pytest.raises(ValueError, match="autocast_dtype must be None, "
+                       "'bfloat16' or 'float16', got 'half'"):
+        FrozenTeacher(vit, autocast_dtype='half')
 
 
 def test_empty_batch_and_unknown_submodule_errors():

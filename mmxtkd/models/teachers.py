@@ -2,7 +2,7 @@
 import importlib.util
 import logging
 import os.path as osp
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Optional, Sequence, Tuple, Union
 
 import torch
@@ -103,7 +103,7 @@ class FrozenTeacher(BaseModule):
     in ``state_dict()`` (hence not in checkpoints or the student export) and
     not wrapped by DDP; ``.to()``/``.cuda()`` still move it. It stays in eval
     mode whatever ``train()`` is called with, no parameter requires grad, and
-    it runs under ``torch.no_grad()``.
+    it runs without autograd (``torch.inference_mode()`` by default).
 
     Args:
         model: the network's config, or a package config path.
@@ -122,7 +122,19 @@ class FrozenTeacher(BaseModule):
         mean, std: the teacher's input normalisation (RGB, 0-255 scale).
         student_mean, student_std: the normalisation the inputs arrive with.
             When both pairs are given, inputs are re-normalised.
-        input_size: resize inputs to this (h, w) before the teacher.
+        input_size: resize inputs to this (h, w) before the teacher, e.g. a
+            ViT's native (224, 224): cheaper, and the map is resized to the
+            student's grid anyway, but the features change (see
+            docs/benchmarks.md).
+        inference_mode: run under ``torch.inference_mode()`` (else
+            ``torch.no_grad()``); the map is copied out of inference mode, so
+            a projector may save it for its backward.
+        channels_last: run the encoder in the channels-last memory format
+            (faster convolutions on tensor cores).
+        autocast_dtype: ``'bfloat16'`` or ``'float16'`` runs the teacher under
+            this autocast whatever the training precision is; its map is
+            returned in the inputs' dtype. None: the caller's autocast, if
+            any, applies.
         revise_keys: regex replacements applied to checkpoint keys, as in
             mmengine's ``load_checkpoint``.
     """
@@ -140,8 +152,14 @@ class FrozenTeacher(BaseModule):
                  student_std: Optional[Sequence[float]] = None,
                  input_size: Optional[Tuple[int, int]] = None,
                  revise_keys: Sequence[Tuple[str, str]] = ((r'^module\.', ''), ),
+                 inference_mode: bool = True,
+                 channels_last: bool = False,
+                 autocast_dtype: Optional[str] = None,
                  init_cfg=None) -> None:
         super().__init__(init_cfg)
+        if autocast_dtype not in (None, 'bfloat16', 'float16'):
+            raise ValueError("autocast_dtype must be None, 'bfloat16' or "
+                             f"'float16', got {autocast_dtype!r}")
         with torch.random.fork_rng(devices=[]), _quiet_init_log():
             torch.manual_seed(init_seed)
             network = _build_model(model)
@@ -154,6 +172,8 @@ class FrozenTeacher(BaseModule):
         encoder = self._select_encoder(network, feature)
         encoder.requires_grad_(False)
         encoder.eval()
+        if channels_last:
+            encoder.to(memory_format=torch.channels_last)
         # Outside the module tree on purpose: see the class docstring.
         object.__setattr__(self, 'encoder', encoder)
         self.checkpoint = checkpoint
@@ -161,6 +181,9 @@ class FrozenTeacher(BaseModule):
                           tuple(out_index))
         self.num_extra_tokens = num_extra_tokens
         self.input_size = tuple(input_size) if input_size else None
+        self.inference_mode = inference_mode
+        self.channels_last = channels_last
+        self.autocast_dtype = autocast_dtype
         self._init_renorm(mean, std, student_mean, student_std)
 
     # -- construction -------------------------------------------------------
@@ -238,17 +261,37 @@ class FrozenTeacher(BaseModule):
         return f'encoder={type(self.encoder).__name__} (frozen, {src})'
 
     # -- forward ------------------------------------------------------------
-    @torch.no_grad()
-    def forward(self, inputs: torch.Tensor) -> torch.Tensor:
+    def forward(self, inputs: torch.Tensor
+                ) -> Union[torch.Tensor, Tuple[torch.Tensor, ...]]:
         """Student-normalised images (B, 3, H, W) -> (B, C_t, h, w), or a
         tuple of such maps when ``out_index`` is a sequence."""
         if inputs.dim() != 4 or inputs.shape[0] == 0:
             raise ValueError('FrozenTeacher expects a non-empty (B, 3, H, W) '
                              f'batch, got shape {tuple(inputs.shape)}')
+        no_autograd = (torch.inference_mode() if self.inference_mode
+                       else torch.no_grad())
+        autocast = (torch.autocast(inputs.device.type,
+                                   dtype=getattr(torch, self.autocast_dtype))
+                    if self.autocast_dtype else nullcontext())
+        with no_autograd, autocast:
+            out = self._encode(inputs)
+        if not (self.inference_mode or self.autocast_dtype):
+            return out
+        # out of inference mode (autograd may then save it), in the inputs'
+        # dtype when the teacher ran under its own autocast
+        dtype = inputs.dtype if self.autocast_dtype else None
+        if isinstance(out, tuple):
+            return tuple(o.to(dtype or o.dtype, copy=True) for o in out)
+        return out.to(dtype or out.dtype, copy=True)
+
+    def _encode(self, inputs: torch.Tensor
+                ) -> Union[torch.Tensor, Tuple[torch.Tensor, ...]]:
         x = inputs * self.scale + self.shift if self.renormalize else inputs
         if self.input_size is not None and tuple(x.shape[-2:]) != self.input_size:
             x = F.interpolate(x, size=self.input_size, mode='bilinear',
                               align_corners=False)
+        if self.channels_last:
+            x = x.contiguous(memory_format=torch.channels_last)
         out = self.encoder(x)
         indices = ((self.out_index, ) if isinstance(self.out_index, int)
                    else self.out_index)
