@@ -99,13 +99,20 @@ class FeatureDistillation(nn.Module):
             return {}
         if student_feat.dim() == 4:
             self._check_channels('student', student_feat)
-        if self.teacher is None:
-            pred, target = student_feat, None
-        else:
+        teacher_feat = None
+        if self.teacher is not None:
             teacher_feat = align_to_student(self.teacher(inputs),
                                             student_feat)
+        return self.terms(student_feat, teacher_feat)
+
+    def terms(self, student_feat: torch.Tensor,
+              teacher_feat: Optional[torch.Tensor]
+              ) -> Dict[str, torch.Tensor]:
+        """The loss terms of a student map and a teacher map already on its
+        grid (None teacher-free): the projector, then each loss."""
+        pred, target = student_feat, teacher_feat
+        if teacher_feat is not None:
             self._check_channels('teacher', teacher_feat)
-            pred, target = student_feat, teacher_feat
             if self.projector is not None:
                 if self.projector.direction == 'teacher_to_student':
                     target = self.projector(teacher_feat)
