@@ -1,13 +1,13 @@
 """Train a model from a config (flags as mmsegmentation's tools/train.py)."""
 import argparse
-import logging
 import os.path as osp
 
-from mmengine.logging import print_log
+import torch
 from mmengine.runner import Runner
 
 from mmxtkd.utils import (adapt_to_cpu_distributed, add_common_arguments,
                           finish_distributed, load_tool_config)
+from mmxtkd.utils.launch import use_amp_optim_wrapper
 from mmxtkd.utils.run_checkpoint import (check_resume_fits,
                                          last_intact_checkpoint)
 
@@ -25,7 +25,9 @@ def parse_args():
         '--amp',
         action='store_true',
         default=False,
-        help='enable automatic-mixed-precision training')
+        help='enable automatic-mixed-precision training (CUDA): bfloat16 '
+        'where the GPU supports it, else float16 with dynamic loss scaling; '
+        'optim_wrapper.dtype in the config or --cfg-options chooses')
     parser.add_argument(
         '--auto-scale-lr',
         action='store_true',
@@ -35,23 +37,24 @@ def parse_args():
     return parser.parse_args()
 
 
+def enable_amp(cfg) -> None:
+    """mmengine's AmpOptimWrapper, in bfloat16 where the GPU supports it (no
+    overflow, so no scaling needed), else float16 with dynamic loss
+    scaling."""
+    if not torch.cuda.is_available():
+        raise SystemExit(
+            "--amp needs a CUDA GPU: mmengine's AmpOptimWrapper refuses to "
+            'train on a CPU. Train without --amp here.')
+    use_amp_optim_wrapper(
+        cfg, 'bfloat16' if torch.cuda.is_bf16_supported() else 'float16')
+
+
 def main():
     args = parse_args()
     cfg = load_tool_config(args)
 
     if args.amp:
-        optim_wrapper = cfg.optim_wrapper.type
-        if optim_wrapper == 'AmpOptimWrapper':
-            print_log(
-                'AMP training is already enabled in your config.',
-                logger='current',
-                level=logging.WARNING)
-        else:
-            assert optim_wrapper == 'OptimWrapper', (
-                '`--amp` is only supported when the optimizer wrapper type is '
-                f'`OptimWrapper` but got {optim_wrapper}.')
-            cfg.optim_wrapper.type = 'AmpOptimWrapper'
-            cfg.optim_wrapper.loss_scale = 'dynamic'
+        enable_amp(cfg)
 
     if args.auto_scale_lr:
         if 'base_batch_size' not in cfg.get('auto_scale_lr', {}):

@@ -87,3 +87,28 @@ def finish_distributed() -> None:
     if dist.is_available() and dist.is_initialized():
         dist.barrier()
         dist.destroy_process_group()
+
+
+def use_amp_optim_wrapper(cfg: Config, dtype: str) -> None:
+    """``--amp``: every optimizer wrapper of the config (one, or one per
+    submodule as mmagic's GANs have) becomes mmengine's ``AmpOptimWrapper``
+    in ``dtype`` with dynamic loss scaling, unless the config sets them;
+    a wrapper of another kind is an error naming it."""
+    wrapper = cfg.optim_wrapper
+    if 'optimizer' in wrapper:
+        wrappers = {'optim_wrapper': wrapper}
+    else:  # MultiOptimWrapperConstructor: a wrapper per submodule
+        wrappers = {f'optim_wrapper.{k}': v for k, v in wrapper.items()
+                    if isinstance(v, dict) and 'optimizer' in v}
+    for key, sub in wrappers.items():
+        kind = sub.get('type', 'OptimWrapper')
+        if kind == 'AmpOptimWrapper':
+            print_log(f'{key} is already an AmpOptimWrapper',
+                      logger='current')
+            continue
+        if kind != 'OptimWrapper':
+            raise ValueError(f'--amp turns an OptimWrapper into an '
+                             f'AmpOptimWrapper, but {key}.type is {kind}')
+        sub.type = 'AmpOptimWrapper'
+        sub.setdefault('dtype', dtype)
+        sub.setdefault('loss_scale', 'dynamic')
