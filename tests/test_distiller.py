@@ -1,4 +1,6 @@
 """CrossTaskDistiller: loss terms against a manual computation, modes, export."""
+import copy
+
 import pytest
 import torch
 import torch.nn.functional as F
@@ -73,6 +75,39 @@ def test_gradients_reach_student_and_projector_but_not_teacher():
     assert model.distill.projector.proj.weight.grad.abs().sum() > 0
     assert model.student.backbone.conv1.weight.grad.abs().sum() > 0
     assert all(p.grad is None for p in model.distill.teacher.encoder.parameters())
+
+
+def saved_for_backward(fn) -> int:
+    """Bytes of the tensors autograd saves while ``fn`` runs."""
+    total = 0
+
+    def pack(t):
+        nonlocal total
+        total += t.numel() * t.element_size()
+        return t
+    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+        fn()
+    return total
+
+
+@pytest.mark.parametrize('inference_mode', [True, False])
+def test_the_backward_pass_keeps_no_teacher_activation(inference_mode):
+    """A distill step holds for its backward what the student step holds,
+    plus the projector's weight and input and the loss's operands, counted
+    exactly; a teacher run with autograd would hold far more."""
+    model = make(dict(type='mmxtkd.InvertedProjector', in_channels=16,
+                      out_channels=64),
+                 teacher=dict(TEACHER, inference_mode=inference_mode))
+    inputs, samples = batch()
+    student = saved_for_backward(lambda: model.student.loss(inputs, samples))
+    distill = saved_for_backward(lambda: model.loss(inputs, samples))
+    # float32: the projector's weight (64, 16) and input (4, 16, 2, 2), the
+    # MSE's two (4, 64, 2, 2) operands
+    assert distill - student == 4 * (64 * 16 + 4 * 16 * 2 * 2
+                                     + 2 * 4 * 64 * 2 * 2)
+    encoder = copy.deepcopy(model.distill.teacher.encoder).requires_grad_()
+    assert saved_for_backward(lambda: encoder(inputs)) > 100 * (distill
+                                                                - student)
 
 
 def test_optimizer_and_checkpoint_hold_no_teacher_weights(tmp_path):
