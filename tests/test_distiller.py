@@ -106,8 +106,8 @@ def test_the_backward_pass_keeps_no_teacher_activation(inference_mode):
     assert distill - student == 4 * (64 * 16 + 4 * 16 * 2 * 2
                                      + 2 * 4 * 64 * 2 * 2)
     encoder = copy.deepcopy(model.distill.teacher.encoder).requires_grad_()
-    assert saved_for_backward(lambda: encoder(inputs)) > 100 * (distill
-                                                                - student)
+    with_autograd = saved_for_backward(lambda: encoder(inputs))
+    assert with_autograd > 50 * (distill - student)
 
 
 def test_optimizer_and_checkpoint_hold_no_teacher_weights(tmp_path):
