@@ -6,6 +6,7 @@ import sys
 
 import numpy as np
 import pytest
+import torch
 from mmengine.hooks import Hook
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
@@ -38,6 +39,20 @@ def write_tiny_image_folder(root: str, per_class: int = 8, size: int = 32) -> st
             img = np.clip(base + rng.normal(0, 25, (size, size, 3)), 0, 255)
             cv2.imwrite(osp.join(folder, f'{i:03d}.png'), img.astype(np.uint8))
     return root
+
+
+def depth_samples(n: int, size, gen):
+    """``n`` mmseg samples with random depth (0.5-9.5 m) of ``size``."""
+    from mmengine.structures import PixelData
+    from mmseg.structures import SegDataSample
+    samples = []
+    for _ in range(n):
+        sample = SegDataSample(gt_depth_map=PixelData(
+            data=torch.rand(1, *size, generator=gen) * 9 + 0.5))
+        sample.set_metainfo(dict(img_shape=size, pad_shape=size,
+                                 ori_shape=size))
+        samples.append(sample)
+    return samples
 
 
 @pytest.fixture(scope='session', autouse=True)

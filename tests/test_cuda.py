@@ -9,10 +9,8 @@ import torch
 from mmengine.config import Config
 from mmengine.optim import build_optim_wrapper
 from mmengine.registry import MODELS, DefaultScope
-from mmengine.structures import PixelData
-from mmseg.structures import SegDataSample
 
-from conftest import REPO
+from conftest import REPO, depth_samples
 from mmxtkd.utils.launch import use_amp_optim_wrapper
 
 pytestmark = pytest.mark.skipif(not torch.cuda.is_available(),
@@ -23,12 +21,7 @@ MAIN_JOB = osp.join(REPO, 'configs', 'depth', 'synthetic',
 
 def depth_data(n=4, size=(96, 128)):
     gen = torch.Generator().manual_seed(0)
-    samples = []
-    for _ in range(n):
-        sample = SegDataSample(gt_depth_map=PixelData(
-            data=torch.rand(1, *size, generator=gen) * 9 + 0.5))
-        sample.set_metainfo(dict(img_shape=size, ori_shape=size))
-        samples.append(sample)
+    samples = depth_samples(n, size, gen)
     images = [torch.randint(0, 256, (3, *size), generator=gen,
                             dtype=torch.uint8) for _ in range(n)]
     return dict(inputs=images, data_samples=samples)

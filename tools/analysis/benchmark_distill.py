@@ -1,4 +1,4 @@
-"""How much distillation costs on top of the student (issue targets in brackets).
+"""What distillation costs on top of the student (targets in brackets).
 
     python tools/analysis/benchmark_distill.py CONFIG [--batch 8] \\
         [--size 192 256] [--rounds 10] [--warmup 3] [--device cuda] \\
@@ -175,7 +175,9 @@ def native_size(teacher_cfg: dict, given: Optional[List[int]]):
     img_size = teacher_cfg.get('model', {}).get('img_size')
     if img_size is None:
         return None
-    return (img_size, img_size) if isinstance(img_size, int) else tuple(img_size)
+    if isinstance(img_size, int):
+        return (img_size, img_size)
+    return tuple(img_size)
 
 
 def parse_args():
@@ -363,7 +365,8 @@ def report(r: dict) -> None:
           f"{r['student_grid'][1]} grid):")
     base = r['teacher_options']['default']['median_ms']
     for spec, o in r['teacher_options'].items():
-        print(f"  {spec:<22} {o['median_ms']:9.1f} ms  x{o['median_ms'] / base:.3f}"
+        print(f"  {spec:<22} {o['median_ms']:9.1f} ms  "
+              f"x{o['median_ms'] / base:.3f}"
               f"  cosine mean {o['cosine_mean']:.6f} min {o['cosine_min']:.6f}"
               f"  peak {o['peak_bytes'] / MIB:8.1f} MiB")
     print(f"  fastest with mean cosine >= {r['min_cosine']}: "
