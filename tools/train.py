@@ -38,9 +38,9 @@ def parse_args():
 
 
 def enable_amp(cfg) -> None:
-    """mmengine's AmpOptimWrapper, in bfloat16 where the GPU supports it (no
-    overflow, so no scaling needed), else float16 with dynamic loss
-    scaling."""
+    """mmengine's AmpOptimWrapper, in bfloat16 where the GPU supports it
+    (float32's range: nothing overflows), else float16, both with dynamic
+    loss scaling (a no-op in effect for bfloat16)."""
     if not torch.cuda.is_available():
         raise SystemExit(
             "--amp needs a CUDA GPU: mmengine's AmpOptimWrapper refuses to "
