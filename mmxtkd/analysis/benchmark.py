@@ -15,6 +15,8 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 import torch
 import torch.nn.functional as F
 
+from mmxtkd.models.alignment import resize_map
+
 #: teacher option name -> FrozenTeacher keyword arguments ('native' is
 #: filled with the teacher's native input size by :func:`teacher_options`)
 TEACHER_OPTIONS = {
@@ -51,15 +53,10 @@ def teacher_options(spec: str,
 def map_cosine(maps: torch.Tensor, reference: torch.Tensor,
                grid: Tuple[int, int]) -> Tuple[float, float]:
     """Mean and minimum, over samples and positions, of the cosine between
-    the channel vectors of two maps (B, C, h, w) after both are resized
-    (bilinear) to ``grid``, as the distillation losses see them."""
-    def resized(x):
-        x = x.float()
-        if tuple(x.shape[-2:]) == tuple(grid):
-            return x
-        return F.interpolate(x, size=grid, mode='bilinear',
-                             align_corners=False)
-    cosine = F.cosine_similarity(resized(maps), resized(reference), dim=1)
+    the channel vectors of two maps (B, C, h, w) after both are brought to
+    ``grid`` as the distillation losses see them (:func:`resize_map`)."""
+    cosine = F.cosine_similarity(resize_map(maps.float(), grid),
+                                 resize_map(reference.float(), grid), dim=1)
     return float(cosine.mean()), float(cosine.min())
 
 

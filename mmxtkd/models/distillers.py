@@ -3,32 +3,14 @@ from typing import Dict, List, Optional
 
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 from mmengine.model import BaseModel
 from mmengine.registry import MODELS as ROOT_MODELS
 
 from mmxtkd.registry import MODELS
 from mmxtkd.utils import build_in_own_scope, check_pretrained_inits
+from .alignment import align_to_student
 from .finite_losses import FiniteLossesMixin
 from .projectors import build_projector
-
-
-def align_to_student(teacher_feat: torch.Tensor,
-                     student_feat: torch.Tensor) -> torch.Tensor:
-    """The teacher map (B, C_t, h, w) resized (bilinear) to the student map's
-    grid (B, C_s, H, W); an error naming both shapes when they cannot be
-    aligned."""
-    if (teacher_feat.dim() != 4 or student_feat.dim() != 4
-            or len(teacher_feat) != len(student_feat)):
-        raise ValueError(
-            f'the teacher map {tuple(teacher_feat.shape)} cannot be aligned '
-            f'to the student map {tuple(student_feat.shape)}: both must be '
-            '(B, C, H, W) maps of the same batch (a teacher cut after its '
-            'pooling, or returning tokens, needs a node before it)')
-    if teacher_feat.shape[-2:] == student_feat.shape[-2:]:
-        return teacher_feat
-    return F.interpolate(teacher_feat, size=student_feat.shape[-2:],
-                         mode='bilinear', align_corners=False)
 
 
 class FeatureDistillation(nn.Module):
@@ -36,7 +18,8 @@ class FeatureDistillation(nn.Module):
 
     Turns a student map ``z_s`` (B, C_s, H, W) and the input images into a
     dict of ``loss_distill_<name>`` terms (none without losses). The teacher
-    map is resized (bilinear) to the student's spatial size, then the
+    map is brought to the student's grid (area-averaged where it is larger,
+    bilinear where smaller: :func:`~.alignment.resize_map`), then the
     projector, if any, is applied on the side its ``direction`` names:
     inverted (``teacher_to_student``) compares ``z_s`` with ``P(z_t)``,
     traditional compares ``P(z_s)`` with ``z_t``. Without a teacher the

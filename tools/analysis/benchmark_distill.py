@@ -64,6 +64,7 @@ from mmxtkd.analysis.benchmark import (TEACHER_OPTIONS, map_cosine,
                                        peak_memory_meter,
                                        return_freed_memory_at_once,
                                        round_robin, summary, teacher_options)
+from mmxtkd.models.alignment import resize_map
 from mmxtkd.registry import MODELS
 from mmxtkd.utils import build_in_own_scope
 
@@ -289,9 +290,8 @@ def main() -> None:
     if precision is not None:
         steps['teacher_fp32'] = lambda: distiller.distill.teacher(inputs)
     with torch.no_grad(), autocast(inputs, precision):
-        teacher_map = torch.nn.functional.interpolate(
-            distiller.distill.teacher(inputs).float(), size=grid,
-            mode='bilinear', align_corners=False)
+        teacher_map = resize_map(distiller.distill.teacher(inputs).float(),
+                                 grid)
     steps['projector'] = projector_step(distiller, teacher_map,
                                         student_shape, precision)
     steps['distill'] = train_step(distiller, inputs, samples, precision)

@@ -28,7 +28,7 @@ from mmengine.runner import Runner, load_checkpoint, set_random_seed
 
 import mmxtkd  # noqa: F401  (mmxtkd:: configs, checkpoint types)
 from mmxtkd.analysis import probe_task_gap
-from mmxtkd.models.distillers import align_to_student
+from mmxtkd.models.alignment import align_to_student
 from mmxtkd.registry import MODELS
 from mmxtkd.utils import build_in_own_scope
 
