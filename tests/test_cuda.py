@@ -53,3 +53,65 @@ def test_amp_optim_wrapper_trains_the_main_job(dtype):
     assert not torch.equal(before['projector'], watched['projector'])
     assert not torch.equal(before['student'], watched['student'])
     assert torch.equal(before['teacher'], watched['teacher'])  # frozen
+
+
+def sync_bn_step(rank: int, world: int, port: int, out: str) -> None:
+    """One DDP step of a BatchNorm student, its BN converted as the configs'
+    ``sync_bn='torch'`` has mmengine do, on this process's half of the
+    batch; rank 0 saves the gradients and BN's running statistics. Two
+    GPUs: NCCL, one each; one GPU: both processes on it, over gloo."""
+    import os
+
+    import torch.distributed as dist
+    from mmengine.model import convert_sync_batchnorm
+    two_gpus = torch.cuda.device_count() >= 2
+    os.environ.update(MASTER_ADDR='127.0.0.1', MASTER_PORT=str(port))
+    dist.init_process_group('nccl' if two_gpus else 'gloo', rank=rank,
+                            world_size=world)
+    device = torch.device('cuda', rank if two_gpus else 0)
+    model = convert_sync_batchnorm(bn_student().to(device), 'torch')
+    model = torch.nn.parallel.DistributedDataParallel(
+        model, device_ids=[device.index])
+    images = bn_batch().to(device).chunk(world)[rank]
+    model(images).pow(2).mean().backward()
+    if rank == 0:
+        net = model.module
+        torch.save(dict(grads={k: p.grad.cpu() for k, p in
+                               net.named_parameters()},
+                        mean=net[1].running_mean.cpu(),
+                        var=net[1].running_var.cpu()), out)
+    dist.destroy_process_group()
+
+
+def bn_student() -> torch.nn.Module:
+    torch.manual_seed(0)
+    return torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3), torch.nn.BatchNorm2d(8),
+                               torch.nn.ReLU(), torch.nn.Conv2d(8, 4, 1))
+
+
+def bn_batch() -> torch.Tensor:
+    gen = torch.Generator().manual_seed(1)
+    # the halves differ in mean, so per-process BN would differ
+    x = torch.randn(4, 3, 12, 12, generator=gen)
+    x[2:] += 3
+    return x
+
+
+def test_sync_bn_two_processes_step_as_one_with_the_whole_batch(tmp_path):
+    import socket
+
+    import torch.multiprocessing as mp
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        port = s.getsockname()[1]
+    out = str(tmp_path / 'two.pth')
+    mp.spawn(sync_bn_step, args=(2, port, out), nprocs=2, join=True)
+    two = torch.load(out)
+    model = bn_student().cuda()
+    model(bn_batch().cuda()).pow(2).mean().backward()
+    for key, p in model.named_parameters():
+        torch.testing.assert_close(two['grads'][key], p.grad.cpu(),
+                                   rtol=1e-4, atol=1e-6, msg=key)
+    torch.testing.assert_close(two['mean'], model[1].running_mean.cpu())
+    torch.testing.assert_close(two['var'], model[1].running_var.cpu(),
+                               rtol=1e-4, atol=1e-6)

@@ -114,8 +114,8 @@ def test_losses_over_the_batch_say_how_many_samples_they_need():
     sides), every iteration; triplets need three samples. Both name the
     need and the fix, for the last batch of an epoch too."""
     one = torch.randn(1, 3, 2, 2)
-    with pytest.raises(ValueError, match=r'PKTLoss .* needs at least 2 per '
-                       r'batch \(per process\), got 1: .*drop_last=True'):
+    with pytest.raises(ValueError, match=r'PKTLoss .* needs at least 2 in '
+                       r'the \(global\) batch, got 1: .*drop_last=True'):
         PKTLoss()(one, one + 1)
     assert PKTLoss()(torch.randn(2, 3, 2, 2), torch.randn(2, 5, 2, 2)) > 0
     with pytest.raises(ValueError, match=r'at least 3 samples .*got 2: .*'

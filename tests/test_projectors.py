@@ -23,14 +23,20 @@ def test_directions():
         == 'teacher_to_student'
 
 
-def test_ensemble_is_mean_of_relu_projections():
+def test_ensemble_is_mean_of_relu_projections_with_bias():
+    """PEFD's projector: Linear (with bias) then ReLU, averaged."""
     ens = ProjectorEnsemble(in_channels=4, out_channels=3, num_projectors=3)
     x = torch.randn(2, 4, 3, 3)
     mats = ens.projection_matrices()
+    biases = [p.bias.detach() for p in ens.projectors]
     assert len(mats) == 3 and all(m.shape == (3, 4) for m in mats)
-    expected = sum(torch.relu(torch.einsum('oc,bchw->bohw', m, x))
-                   for m in mats) / 3
+    assert all(b.shape == (3, ) and b.abs().sum() > 0 for b in biases)
+    expected = sum(torch.relu(torch.einsum('oc,bchw->bohw', m, x)
+                              + b.view(1, -1, 1, 1))
+                   for m, b in zip(mats, biases)) / 3
     torch.testing.assert_close(ens(x), expected)
+    assert all(p.bias is None for p in
+               ProjectorEnsemble(4, 3, bias=False).projectors)
 
 
 @pytest.mark.parametrize('proj', [InvertedProjector(768, 80),

@@ -49,6 +49,40 @@ def test_norm_reduction_is_eq6():
     np.testing.assert_allclose(g, 3.0 * tail / np.linalg.norm(tail), atol=1e-10)
 
 
+def test_rms_reduction_is_the_norm_over_the_square_root_of_the_rows():
+    """The default: eq. 6's norm divided by sqrt(N), N = B*H*W rows."""
+    feat = np.random.default_rng(4).normal(size=(2, 5, 2, 3))
+    s = np.linalg.svd(as_matrix(feat), compute_uv=False)
+    v, g = value_and_grad(feat, rank=2)
+    assert SpectralRegLoss().reduction == 'rms'
+    assert v == pytest.approx(np.sqrt((s[2:]**2).sum() / 12), rel=1e-9)
+    _, g_norm = value_and_grad(feat, rank=2, reduction='norm')
+    np.testing.assert_allclose(g, g_norm / np.sqrt(12), atol=1e-12)
+
+
+@pytest.mark.parametrize('method', ['exact', 'sketch'])
+def test_rms_does_not_change_with_the_batch_size(method):
+    """The same per-sample features twice: the same loss and the same
+    gradient on them (their two copies' gradients add up to it), as a mean
+    task loss gives; eq. 6's raw norm grows by sqrt(2)."""
+    rng = np.random.default_rng(5)
+    u, _ = np.linalg.qr(rng.normal(size=(96, 40)))
+    z = (u * 0.8**np.arange(40)) @ np.linalg.qr(rng.normal(size=(40, 40)))[0]
+    feat = torch.tensor(z.reshape(2, 6, 8, 40).transpose(0, 3, 1, 2).copy(),
+                        requires_grad=True)
+    for reduction, growth in (('rms', 1.0), ('norm', np.sqrt(2))):
+        loss = SpectralRegLoss(rank=2, reduction=reduction, method=method,
+                               exact_max_dim=8)
+        once = loss(feat)
+        grad_once, = torch.autograd.grad(once, feat)
+        twice = loss(torch.cat([feat, feat]))
+        grad_twice, = torch.autograd.grad(twice, feat)
+        assert float(twice) == pytest.approx(growth * float(once), rel=1e-6)
+        if reduction == 'rms':
+            torch.testing.assert_close(grad_twice, grad_once, rtol=1e-6,
+                                       atol=1e-9)
+
+
 def test_randomised_sketch_is_accurate_on_a_decaying_spectrum():
     """Wide features (C > rank + oversample): the sketch path, not exact SVD."""
     rng = np.random.default_rng(1)
@@ -71,7 +105,7 @@ def test_exact_path_is_eq6_on_a_flat_spectrum(r, dtype):
     feat = np.random.default_rng(r).normal(size=(2, 16, 6, 10))
     s = np.linalg.svd(as_matrix(feat), compute_uv=False)
     x = torch.tensor(feat, dtype=dtype, requires_grad=True)
-    loss = SpectralRegLoss(rank=r)(x)
+    loss = SpectralRegLoss(rank=r, reduction='norm')(x)
     loss.backward()
     tol = 1e-6 if dtype == torch.float32 else 1e-12
     assert loss.item() == pytest.approx(np.sqrt((s[r:]**2).sum()), rel=tol)
@@ -92,12 +126,12 @@ def test_exact_path_with_fewer_positions_than_channels():
 def test_method_and_reduction_are_checked():
     with pytest.raises(ValueError, match="method must be 'auto'"):
         SpectralRegLoss(method='svd')
-    with pytest.raises(ValueError, match="reduction must be 'norm' or"):
+    with pytest.raises(ValueError, match="reduction must be 'rms', 'norm' or"):
         SpectralRegLoss(reduction='sum')
 
 
 def test_all_zero_features_give_zero_loss_and_zero_gradient():
-    for reduction in ('mean', 'norm'):
+    for reduction in ('mean', 'norm', 'rms'):
         v, g = value_and_grad(np.zeros((2, 4, 3, 3)), rank=2, reduction=reduction)
         assert v == 0
         assert np.all(g == 0)
@@ -107,7 +141,7 @@ def test_rank_below_r_gives_zero_loss():
     rng = np.random.default_rng(2)
     z = np.outer(rng.normal(size=18), rng.normal(size=5))  # rank 1
     feat = z.reshape(2, 3, 3, 5).transpose(0, 3, 1, 2)
-    for reduction in ('norm', 'mean'):
+    for reduction in ('norm', 'mean', 'rms'):
         for method in ('exact', 'sketch'):
             v, g = value_and_grad(feat, rank=2, reduction=reduction,
                                   method=method)
@@ -173,7 +207,8 @@ def test_tokens_and_embeddings_are_rows_of_z():
         loss(torch.tensor(grid)).item(), rel=1e-12)
     embedding = rng.normal(size=(16, 6))
     s = np.linalg.svd(embedding, compute_uv=False)
-    assert SpectralRegLoss(rank=2)(torch.tensor(embedding)).item() == \
+    assert SpectralRegLoss(rank=2, reduction='norm')(
+        torch.tensor(embedding)).item() == \
         pytest.approx(np.sqrt((s[2:] ** 2).sum()), rel=1e-9)
 
 

@@ -12,6 +12,11 @@ log_processor = dict(by_epoch=True)
 log_level = 'INFO'
 load_from = None
 resume = False
+# BatchNorm over the global batch on several GPUs (mmengine converts every
+# BN of the model when the run is distributed and leaves one process's BN
+# as it is), so 8xb2 normalises over the same 16 images as 1xb16. The frozen
+# teacher is outside the model's module tree and keeps its own BN.
+sync_bn = 'torch'
 default_hooks = dict(
     timer=dict(type='IterTimerHook'),
     logger=dict(type='LoggerHook', interval=50, log_metric_by_epoch=True),

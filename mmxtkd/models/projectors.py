@@ -70,12 +70,20 @@ class TraditionalProjector(LinearProjector):
 class ProjectorEnsemble(BaseModule):
     """The mean of K (1x1 conv + ReLU) projectors (Chen et al., NeurIPS 2022).
 
+    As in the authors' code (PEFD: ``nn.Linear`` with its bias, then ReLU),
+    each projector has a bias; the output is non-negative. Compared by
+    cosine with a signed map (ViT or Swin tokens in the traditional
+    direction) it can only match the map's positive part; in the inverted
+    direction it is compared with the student's own map (non-negative after
+    MobileNetV2's ReLU6).
+
     Args:
         in_channels: channels of the projected map.
         out_channels: channels of the map it is compared with.
         num_projectors: K.
         direction: ``'teacher_to_student'`` (inverted) or
             ``'student_to_teacher'`` (traditional, as in Chen et al.).
+        bias: give each projector a bias (PEFD's ``nn.Linear`` default).
     """
 
     direction: str = 'student_to_teacher'
@@ -83,6 +91,7 @@ class ProjectorEnsemble(BaseModule):
     def __init__(self, in_channels: int, out_channels: int,
                  num_projectors: int = 3,
                  direction: str = 'student_to_teacher',
+                 bias: bool = True,
                  init_cfg=None) -> None:
         super().__init__(init_cfg)
         if direction not in ('teacher_to_student', 'student_to_teacher'):
@@ -94,7 +103,7 @@ class ProjectorEnsemble(BaseModule):
         self.in_channels = in_channels
         self.out_channels = out_channels
         self.projectors = nn.ModuleList(
-            nn.Conv2d(in_channels, out_channels, 1, bias=False)
+            nn.Conv2d(in_channels, out_channels, 1, bias=bias)
             for _ in range(num_projectors))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -103,7 +112,8 @@ class ProjectorEnsemble(BaseModule):
         return torch.stack(outs).mean(0)
 
     def projection_matrices(self) -> List[torch.Tensor]:
-        """One (out_channels, in_channels) matrix per projector."""
+        """One (out_channels, in_channels) matrix per projector (the
+        biases are not part of the spectrum)."""
         return [p.weight.detach().flatten(1) for p in self.projectors]
 
 

@@ -1,6 +1,7 @@
 """What tools/train.py and tools/test.py share: their common command-line
 options, loading the config they run, and running distributed on CPUs."""
 import argparse
+import logging
 import os
 import os.path as osp
 
@@ -29,8 +30,28 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
 
 
+def config_name(path: str) -> str:
+    """The name a config's runs go by: its path under the last ``configs``
+    folder without ``.py`` (``configs/seg/ade20k/x.py`` -> ``seg/ade20k/x``),
+    so that configs of one file name in different folders (``seg/ade20k/``
+    and ``seg/coco/``, ``depth/`` and ``depth/synthetic/``) never share a
+    work dir; the file name alone for a config outside a ``configs``
+    folder. A package path ``'mmxtkd::depth/x.py'`` is ``depth/x``."""
+    if '::' in path:
+        return osp.splitext(path.split('::', 1)[1])[0]
+    parts = osp.normpath(osp.abspath(path)).split(osp.sep)
+    if 'configs' in parts[:-1]:
+        last = len(parts) - 2 - parts[-2::-1].index('configs')
+        parts = parts[last + 1:]
+    else:
+        parts = parts[-1:]
+    return osp.splitext('/'.join(parts))[0]
+
+
 def load_tool_config(args: argparse.Namespace) -> Config:
-    """The config of ``args.config`` with the common options applied; the
+    """The config of ``args.config`` with the common options applied, and
+    its :func:`config_name` as ``cfg.config_name`` (saved with every
+    checkpoint's config, so that ``--resume`` can tell runs apart); the
     work dir is ``--work-dir``, else the config's, else
     ``./work_dirs/<config name>``."""
     if 'LOCAL_RANK' not in os.environ:
@@ -39,11 +60,11 @@ def load_tool_config(args: argparse.Namespace) -> Config:
     cfg.launcher = args.launcher
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
+    cfg.config_name = config_name(args.config)
     if args.work_dir is not None:
         cfg.work_dir = args.work_dir
     elif cfg.get('work_dir', None) is None:
-        cfg.work_dir = osp.join('./work_dirs',
-                                osp.splitext(osp.basename(args.config))[0])
+        cfg.work_dir = osp.join('./work_dirs', cfg.config_name)
     return cfg
 
 
@@ -56,7 +77,9 @@ def adapt_to_cpu_distributed(cfg: Config) -> None:
     Runner then finds it initialised and skips ``init_dist``) and the model's
     DDP wrapper (mmengine's default, or the config's own, e.g. mmagic's
     ``MMSeparateDistributedDataParallel``) gets ``device_ids=None``, as CPU
-    modules need. Nothing changes when a GPU is present or the launcher is
+    modules need. torch's SyncBatchNorm runs on GPUs only, so a config's
+    ``sync_bn`` is dropped, with a warning: BN normalises each process's
+    share. Nothing changes when a GPU is present or the launcher is
     ``'none'``.
     """
     import torch
@@ -73,6 +96,11 @@ def adapt_to_cpu_distributed(cfg: Config) -> None:
             broadcast_buffers=False,
             find_unused_parameters=cfg.get('find_unused_parameters', False))
     cfg.model_wrapper_cfg['device_ids'] = None
+    if cfg.get('sync_bn') is not None:
+        print_log(f"no GPU: sync_bn={cfg.sync_bn!r} is dropped (SyncBatchNorm "
+                  'needs GPUs); BatchNorm normalises each process\'s share '
+                  'of the batch', logger='current', level=logging.WARNING)
+        cfg.sync_bn = None
     if cfg.launcher == 'pytorch' and not dist.is_initialized():
         dist.init_process_group(backend=dist_cfg['backend'])
     print_log('no GPU: distributed run on CPU processes over '

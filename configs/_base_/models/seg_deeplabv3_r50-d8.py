@@ -5,9 +5,8 @@
 # torchvision's: it starts from torchvision's ImageNet ResNet-50,
 #   python tools/model_converters/resnet_torchvision_to_mmpretrain.py \
 #       resnet50-0676ba61.pth checkpoints/resnet50_in1k_torchvision.pth
-# Z_s is the last stage's map (2048 channels, stride 8). BN, not SyncBN, so
-# that it runs on one process and on CPUs; on several GPUs add
-# --cfg-options sync_bn=torch.
+# Z_s is the last stage's map (2048 channels, stride 8). BN, which the
+# runtime's sync_bn='torch' synchronises when the run has several GPUs.
 norm_cfg = dict(type='BN', requires_grad=True)
 model = dict(
     type='mmxtkd.CrossTaskDistiller',

@@ -4,9 +4,14 @@
 # --cfg-options train_dataloader.batch_size=2, or train with another total and
 # tools/train.py --auto-scale-lr, which scales lr (and OneCycle's peak, which
 # follows it) by total batch / 16.
+# Weight decay reaches the projector like every other weight (the paper's
+# one AdamW for all parameters), stated here because it shrinks the
+# projector's small singular values and so the rank SpectralRankHook reports
+# (figure 3); decay_mult=0 would exempt it.
 optim_wrapper = dict(
     type='OptimWrapper',
-    optimizer=dict(type='AdamW', lr=2e-4, weight_decay=0.05))
+    optimizer=dict(type='AdamW', lr=2e-4, weight_decay=0.05),
+    paramwise_cfg=dict(custom_keys={'distill.projector': dict(decay_mult=1.0)}))
 param_scheduler = [
     dict(
         type='mmxtkd.OneCycleLR',  # peaks at the optimizer's lr

@@ -5,6 +5,9 @@
 _base_ = ['mmagic::_base_/gen_default_runtime.py']
 custom_imports = dict(
     imports=['mmxtkd', 'mmxtkd.models.editing'], allow_failed_imports=False)
+# BatchNorm (Pix2Pix's UNet and discriminator) over the global batch on
+# several GPUs, as configs/_base_/default_runtime.py says.
+sync_bn = 'torch'
 adamw = dict(type='AdamW', lr=2e-4, betas=(0.5, 0.999))
 optim_wrapper = dict(
     generators=dict(optimizer=adamw, modules=['generators', 'distill']),

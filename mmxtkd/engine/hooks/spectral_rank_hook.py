@@ -33,6 +33,14 @@ class SpectralRankHook(Hook):
     A run starts that file afresh, or, when it resumes, from the records up
     to its checkpoint's iteration.
 
+    The rank it reports depends on the optimiser as well as on the loss:
+    weight decay (AdamW's 0.05 in the depth configs, as the paper trains)
+    shrinks every singular value of the projector, so directions the loss
+    does not hold up decay towards zero and drop under the tolerance. The
+    configs state the projector's decay in ``optim_wrapper.paramwise_cfg``
+    (``custom_keys={'distill.projector': dict(decay_mult=1.0)}``); a run with
+    ``decay_mult=0`` shows the spectrum the loss alone shapes.
+
     Args:
         interval: iterations between measurements.
         tol: relative tolerance of the numerical rank (paper: 0.01).

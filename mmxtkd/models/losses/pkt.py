@@ -4,6 +4,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from mmxtkd.registry import MODELS
+from .global_batch import gather_rows
 from .utils import check_pair
 
 
@@ -18,9 +19,20 @@ def cosine_affinity(feat: torch.Tensor) -> torch.Tensor:
 class PKTLoss(nn.Module):
     """KL(teacher || student) of the batch's cosine-affinity distributions.
 
-    Mean over the B x B entries of ``P_t log((P_t + eps) / (P_s + eps))``;
-    ``target`` is the teacher side. Channels may differ between the maps.
-    Needs B >= 2 (a batch of one is an error: its loss would be 0).
+    Mean over the B x B entries of ``P_t log((P_t + eps) / (P_s + eps))``,
+    as Passalis & Tefas' code computes it; ``target`` is the teacher side.
+    Channels may differ between the maps. B is the global batch: in a
+    distributed run the features of every process are gathered (with their
+    gradients, :mod:`.global_batch`), so 8 GPUs with 2 samples each relate
+    the same 16 samples as one GPU with 16. Needs B >= 2 (a batch of one is
+    an error: its loss would be 0).
+
+    Magnitude: each row of ``P`` sums to 1, so the mean over B x B entries
+    is the mean row KL divided by B: the term shrinks as 1/B with the
+    (global) batch, as in the original code, which weights it by a large
+    factor instead (RepDistiller's PKT runs use 3e4). The configs weight it
+    1:1 with the task loss, as the supplementary says for every loss
+    (``configs/depth/README.md`` gives the values at the paper's sizes).
     """
 
     def __init__(self, eps: float = 1e-7, loss_weight: float = 1.0) -> None:
@@ -30,13 +42,14 @@ class PKTLoss(nn.Module):
 
     def forward(self, pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         check_pair(pred, target, type(self).__name__, same_channels=False)
+        pred, target = gather_rows(pred), gather_rows(target)
         if pred.shape[0] < 2:
             # one sample's affinity to itself is 1 for both: the loss would
             # be exactly 0, and training would silently go undistilled
             raise ValueError(
                 'PKTLoss relates the samples of a batch and needs at least 2 '
-                f'per batch (per process), got {pred.shape[0]}: use batches '
-                'of 2 or more and train_dataloader.drop_last=True')
+                f'in the (global) batch, got {pred.shape[0]}: use batches of '
+                '2 or more and train_dataloader.drop_last=True')
         p_s = cosine_affinity(pred)
         p_t = cosine_affinity(target)
         kl = p_t * torch.log((p_t + self.eps) / (p_s + self.eps))

@@ -4,6 +4,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from mmxtkd.registry import MODELS
+from .global_batch import gather_rows
 
 
 def pairwise_distances(emb: torch.Tensor, eps: float = 1e-12) -> torch.Tensor:
@@ -31,7 +32,9 @@ class RelationalTripletLoss(nn.Module):
     and no projector is needed. For every triplet of distinct samples
     (i, j, k), the Bernoulli ``[p_ijk, 1 - p_ijk]`` of the teacher (target) and
     the student (pred) are compared by KL(teacher || student), averaged over
-    the B (B-1) (B-2) triplets. Needs B >= 3.
+    the B (B-1) (B-2) triplets. B is the global batch: in a distributed run
+    the embeddings of every process are gathered (with their gradients,
+    :mod:`.global_batch`). Needs B >= 3.
     """
 
     def __init__(self, tau: float = 1.0, normalize: bool = True,
@@ -41,11 +44,10 @@ class RelationalTripletLoss(nn.Module):
         self.normalize = normalize
         self.loss_weight = loss_weight
 
-    def _logits(self, feat: torch.Tensor) -> torch.Tensor:
+    def _embedding(self, feat: torch.Tensor) -> torch.Tensor:
+        """(B, C, H, W) -> (B, C): average-pooled, L2-normalised if asked."""
         emb = feat.mean((2, 3))
-        if self.normalize:
-            emb = F.normalize(emb, dim=1)
-        return triplet_logits(pairwise_distances(emb), self.tau)
+        return F.normalize(emb, dim=1) if self.normalize else emb
 
     def forward(self, pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         if target is None:
@@ -54,17 +56,20 @@ class RelationalTripletLoss(nn.Module):
             if x.dim() != 4:
                 raise ValueError(f'RelationalTripletLoss: {what} must be a '
                                  f'(B, C, H, W) map, got {tuple(x.shape)}')
-        b = pred.shape[0]
-        if b != target.shape[0]:
+        if pred.shape[0] != target.shape[0]:
             raise ValueError(f'RelationalTripletLoss: batch sizes differ '
-                             f'({b} vs {target.shape[0]})')
+                             f'({pred.shape[0]} vs {target.shape[0]})')
+        emb_s, emb_t = (gather_rows(self._embedding(x))
+                        for x in (pred, target))
+        b = emb_s.shape[0]
         if b < 3:
             raise ValueError('RelationalTripletLoss needs at least 3 samples '
-                             f'per batch (per process) to form triplets, got '
+                             'in the (global) batch to form triplets, got '
                              f'{b}: use batches of 3 or more and '
                              'train_dataloader.drop_last=True, or the last '
                              'batch of an epoch may be smaller')
-        ls, lt = self._logits(pred), self._logits(target)
+        ls, lt = (triplet_logits(pairwise_distances(e), self.tau)
+                  for e in (emb_s, emb_t))
         p_t = torch.sigmoid(lt)
         kl = (p_t * (F.logsigmoid(lt) - F.logsigmoid(ls)) +
               (1 - p_t) * (F.logsigmoid(-lt) - F.logsigmoid(-ls)))

@@ -1,10 +1,19 @@
 """The paper's teacher-free spectral regularisation loss (eq. 6)."""
+import math
 from typing import Optional
 
 import torch
 import torch.nn as nn
 
 from mmxtkd.registry import MODELS
+from .global_batch import (gather_rows, global_count, sum_over_processes,
+                           world_size)
+
+
+def top_eigenvectors(gram: torch.Tensor, rank: int) -> torch.Tensor:
+    """The eigenvectors of the ``rank`` largest eigenvalues of a symmetric
+    (C, C) matrix, largest first, as a (C, rank) matrix."""
+    return torch.linalg.eigh(gram).eigenvectors[:, -rank:].flip(-1)
 
 
 @torch.no_grad()
@@ -18,8 +27,7 @@ def exact_top_right_singular_vectors(z: torch.Tensor,
     z64 = z.double()
     n, c = z64.shape
     if c <= n:
-        vecs = torch.linalg.eigh(z64.t() @ z64).eigenvectors
-        v = vecs[:, -rank:].flip(-1)
+        v = top_eigenvectors(z64.t() @ z64, rank)
     else:
         vals, vecs = torch.linalg.eigh(z64 @ z64.t())
         u = vecs[:, -rank:].flip(-1)
@@ -55,6 +63,35 @@ def top_right_singular_vectors(z: torch.Tensor, rank: int,
     return vh[:rank].t()                               # (C, rank)
 
 
+@torch.no_grad()
+def gram_sketch_top_right_singular_vectors(z: torch.Tensor, rank: int,
+                                           rows: int, oversample: int = 16,
+                                           niter: int = 4,
+                                           seed: int = 0) -> torch.Tensor:
+    """:func:`top_right_singular_vectors` of the matrix whose rows are
+    spread over the processes (``z`` (N_r, C) this process's, ``rows`` =
+    N in all), from products with ``Z^T Z = sum_r Z_r^T Z_r`` alone: one
+    all-reduce of a (C, q) matrix per power iteration, then a Rayleigh-Ritz
+    step on an all-reduced (q, q) matrix in float64. The sketch spans
+    ``(Z^T Z)^(niter + 1) Omega``, the subspace the single-process sketch
+    finds from the same ``Omega``."""
+    c = z.shape[1]
+    q = min(rank + oversample, rows, c)
+    gen = torch.Generator(device=z.device).manual_seed(seed)
+    y = torch.randn(c, q, generator=gen, device=z.device, dtype=z.dtype)
+
+    def gram_times(m: torch.Tensor) -> torch.Tensor:
+        return sum_over_processes(z.t() @ (z @ m))
+
+    y = gram_times(y)
+    for _ in range(niter):
+        y = gram_times(torch.linalg.qr(y).Q)
+    basis = torch.linalg.qr(y).Q                       # (C, q)
+    projected = (z @ basis).double()                   # (N_r, q)
+    w = top_eigenvectors(sum_over_processes(projected.t() @ projected), rank)
+    return (basis.double() @ w).to(z.dtype)            # (C, rank)
+
+
 @MODELS.register_module()
 class SpectralRegLoss(nn.Module):
     """Eq. 6: the energy of the features outside their top-``rank`` singular
@@ -63,19 +100,36 @@ class SpectralRegLoss(nn.Module):
     The features are read as a matrix ``Z`` with one row per position: a map
     (B, C, H, W) as (B*H*W, C); transformer tokens (B, N, C) as
     (B*(N - num_extra_tokens), C), the leading class/distillation tokens
-    dropped; an embedding (B, C) as itself. ``Z`` has singular values sigma_1 >= sigma_2 >= ... Eq. 6 sums
+    dropped; an embedding (B, C) as itself. ``Z`` has singular values
+    sigma_1 >= sigma_2 >= ... Eq. 6 sums
     ``sigma_i u_i v_i^T`` from ``i = r`` and the paper says ``r`` singular
     values are *preserved*: the sum's index counts from 0, so the top ``r``
     directions (sigma_1 .. sigma_r) are kept and suppression starts at
     sigma_{r+1}. ``Z_r = Z V V^T`` is the best rank-r approximation, with ``V``
     the top-r right singular vectors, computed without autograd:
 
-    - ``reduction='norm'`` (default, eq. 6 as written; the norm is
-      Frobenius): ``||Z - Z_r||_F = sqrt(sum_{i>r} sigma_i^2)``, gradient
-      ``(Z - Z_r) / ||Z - Z_r||_F``;
+    - ``reduction='rms'`` (default): ``||Z - Z_r||_F / sqrt(N)`` over the
+      ``N`` rows of ``Z``, the root mean square over positions of the part
+      of each feature vector outside the subspace, gradient
+      ``(Z - Z_r) / (sqrt(N) ||Z - Z_r||_F)``. Eq. 6 writes the norm alone,
+      whose value grows as ``sqrt(N)`` with the batch size and the
+      resolution while its gradient always has unit norm; so "weighted 1:1
+      with the task loss" would mean another balance at every batch size,
+      crop and GPU count. Divided by ``sqrt(N)``, the same
+      per-sample features give the same loss and the same gradient on the
+      weights whatever the batch (a batch repeated twice changes nothing),
+      as a mean task loss does;
+    - ``reduction='norm'``: eq. 6 as written, ``||Z - Z_r||_F =
+      sqrt(sum_{i>r} sigma_i^2)``, gradient ``(Z - Z_r) / ||Z - Z_r||_F``;
     - ``reduction='mean'``: ``||Z - Z_r||_F^2 / Z.numel()``, the
       regularisation term inside a mean-squared FitNets loss, gradient
-      ``2 (Z - Z_r) / numel``: weaker than eq. 6 by ``2 ||Z - Z_r|| / numel``.
+      ``2 (Z - Z_r) / numel``.
+
+    In a distributed run ``Z`` is the global batch's: the subspace comes
+    from the Gram matrix ``Z^T Z`` summed over the processes (the sketch
+    from the same sums, :func:`gram_sketch_top_right_singular_vectors`) and
+    the tail energy is summed over them before the norm, so every process
+    computes the loss of the whole batch (:mod:`.global_batch`).
 
     Since ``(Z - Z_r) V = 0``, differentiating through ``Z - Z V V^T`` with
     ``V`` fixed gives exactly these gradients; nothing back-propagates through
@@ -104,7 +158,7 @@ class SpectralRegLoss(nn.Module):
 
     Args:
         rank: r, the number of singular directions kept.
-        reduction: ``'norm'`` (eq. 6) or ``'mean'``.
+        reduction: ``'rms'``, ``'norm'`` (eq. 6 as written) or ``'mean'``.
         method: ``'auto'``, ``'exact'`` or ``'sketch'``.
         exact_max_dim: the largest ``min(N, C)`` that ``'auto'`` solves exactly.
         oversample, niter: the sketch's extra width and power iterations.
@@ -113,7 +167,7 @@ class SpectralRegLoss(nn.Module):
         loss_weight: the loss is multiplied by it.
     """
 
-    def __init__(self, rank: int = 2, reduction: str = 'norm',
+    def __init__(self, rank: int = 2, reduction: str = 'rms',
                  method: str = 'auto', exact_max_dim: int = 256,
                  oversample: int = 16, niter: int = 4,
                  num_extra_tokens: int = 0,
@@ -121,9 +175,9 @@ class SpectralRegLoss(nn.Module):
         super().__init__()
         if rank < 1:
             raise ValueError(f'rank must be >= 1, got {rank}')
-        if reduction not in ('mean', 'norm'):
-            raise ValueError(
-                f"reduction must be 'norm' or 'mean', got {reduction!r}")
+        if reduction not in ('rms', 'norm', 'mean'):
+            raise ValueError("reduction must be 'rms', 'norm' or 'mean', "
+                             f'got {reduction!r}')
         if method not in ('auto', 'exact', 'sketch'):
             raise ValueError("method must be 'auto', 'exact' or 'sketch', "
                              f'got {method!r}')
@@ -136,13 +190,25 @@ class SpectralRegLoss(nn.Module):
         self.num_extra_tokens = num_extra_tokens
         self.loss_weight = loss_weight
 
-    def _subspace(self, z: torch.Tensor) -> torch.Tensor:
+    def _subspace(self, z: torch.Tensor, rows: int) -> torch.Tensor:
+        """``V`` (C, rank) of the global ``Z``: ``z`` is this process's
+        (N_r, C) part, ``rows`` the global N."""
+        c = z.shape[1]
         exact = self.method == 'exact' or (
-            self.method == 'auto' and min(z.shape) <= self.exact_max_dim)
+            self.method == 'auto' and min(rows, c) <= self.exact_max_dim)
+        if world_size() == 1:
+            if exact:
+                return exact_top_right_singular_vectors(z, self.rank)
+            return top_right_singular_vectors(z, self.rank, self.oversample,
+                                              self.niter)
+        if exact and c > rows:  # fewer rows than channels: gather them
+            return exact_top_right_singular_vectors(gather_rows(z), self.rank)
         if exact:
-            return exact_top_right_singular_vectors(z, self.rank)
-        return top_right_singular_vectors(z, self.rank, self.oversample,
-                                          self.niter)
+            z64 = z.double()
+            gram = sum_over_processes(z64.t() @ z64)
+            return top_eigenvectors(gram, self.rank).to(z.dtype)
+        return gram_sketch_top_right_singular_vectors(
+            z, self.rank, rows, self.oversample, self.niter)
 
     def as_matrix(self, feat: torch.Tensor) -> torch.Tensor:
         """``Z``, one row per position: (B, C, H, W) maps, (B, N, C) tokens
@@ -175,17 +241,21 @@ class SpectralRegLoss(nn.Module):
             return self.loss_weight * self._tail_loss(z)
 
     def _tail_loss(self, z: torch.Tensor) -> torch.Tensor:
-        if self.rank >= min(z.shape):
+        rows = global_count(z.shape[0], z.device)
+        if self.rank >= min(rows, z.shape[1]):
             tail = z - z.detach()  # Z_r == Z: zero loss, gradient kept in graph
         else:
-            v = self._subspace(z.detach())
+            v = self._subspace(z.detach(), rows)
             tail = z - (z @ v) @ v.t()
-        energy = tail.pow(2).sum()
+        energy = sum_over_processes(tail.pow(2).sum())
         if self.reduction == 'mean':
-            loss = energy / tail.numel()
+            loss = energy / (rows * z.shape[1])
         else:
             loss = energy.clamp_min(torch.finfo(energy.dtype).tiny).sqrt()
+            if self.reduction == 'rms':
+                loss = loss / math.sqrt(rows)
         # A tail at the rounding level of Z is no tail: its direction, which
         # the norm's gradient would follow, is noise.
-        noise = (8 * torch.finfo(z.dtype).eps)**2 * z.detach().pow(2).sum()
+        noise = (8 * torch.finfo(z.dtype).eps)**2 * sum_over_processes(
+            z.detach().pow(2).sum())
         return torch.where(energy > noise, loss, energy * 0)
