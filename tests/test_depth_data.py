@@ -253,8 +253,8 @@ def test_train_augmentations_follow_the_runs_seed():
 def test_depth_files_off_the_convention_are_named(tmp_path):
     """The configs' loader (LoadCheckedDepthAnnotation, from the NYUv2
     base): a 16-bit file loads in metres; an 8-bit PNG among them, a depth
-    map of another size than its image, or a corrupt file is an error that
-    names the file (and the image)."""
+    map of another size than its image, a map without a valid pixel, or a
+    corrupt file is an error that names the file (and the image)."""
     from mmengine.config import Config
     base = Config.fromfile(osp.join(REPO,
                                     'configs/_base_/datasets/nyu_depth_v2.py'))
@@ -270,6 +270,7 @@ def test_depth_files_off_the_convention_are_named(tmp_path):
                 np.full((10, 16), 2500, np.uint16))  # another size
     write_frame(str(folder), '00003', np.full((12, 16), 2500))
     (folder / 'sync_depth_00003.png').write_bytes(b'\x89PNG\r\n\x1a\nbroken')
+    write_frame(str(folder), '00004', np.zeros((12, 16)))  # no valid pixel
     with DefaultScope.overwrite_default_scope('mmxtkd'):
         ds = NYUDepthV2Dataset(
             data_root=str(tmp_path), data_prefix=dict(img_path='sync'),
@@ -289,3 +290,7 @@ def test_depth_files_off_the_convention_are_named(tmp_path):
     with pytest.raises(ValueError, match=r'sync_depth_00003.png cannot be '
                        'decoded'):
         ds[by_stem['rgb_00003.jpg']]
+    with pytest.raises(ValueError, match=r'sync_depth_00004.png \(image '
+                       r'.*rgb_00004.jpg\) has no valid pixel: every value '
+                       'is 0'):
+        ds[by_stem['rgb_00004.jpg']]

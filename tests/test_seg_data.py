@@ -106,6 +106,18 @@ def test_bad_label_maps_are_named(tmp_path):
     colour = write(tmp_path / 'colour.png', np.ones((4, 6, 3), np.uint8))
     with pytest.raises(ValueError, match=r'colour.png has shape \(4, 6, 3\)'):
         load(img, colour)
+    # 16-bit: 300 would be read as 44, a valid class of ADE20K
+    wide = write(tmp_path / 'wide.png', np.array([[1, 300, 2, 1, 1, 1]] * 4,
+                                                 np.uint16))
+    with pytest.raises(ValueError, match=r'wide.png of image .*a.jpg is a '
+                       r'uint16 map with labels above 255 \(\[300\], up to '
+                       r'300\).*\(300 -> 44\)'):
+        load(img, wide, num_classes=150)
+    # a 16-bit file whose labels fit in 8 bits loads as the 8-bit one
+    narrow = write(tmp_path / 'narrow.png', np.array([[1, 3, 2, 1, 1, 1]] * 4,
+                                                     np.uint16))
+    np.testing.assert_array_equal(load(img, narrow)['gt_seg_map'][0],
+                                  [0, 2, 1, 0, 0, 0])
     (tmp_path / 'corrupt.png').write_bytes(b'\x89PNG\r\n not really')
     with pytest.raises(ValueError, match='corrupt.png of image .* cannot be '
                        'read as a label map'):

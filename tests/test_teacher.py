@@ -96,6 +96,19 @@ def test_checkpoint_of_wrong_shape_names_the_keys(tmp_path):
         FrozenTeacher(TINY_RESNET, checkpoint=str(path))
 
 
+def test_checkpoint_with_nan_weights_names_the_file_and_the_tensors(tmp_path):
+    """Caught when the teacher loads, not as a NaN loss at iteration 1."""
+    state = FrozenTeacher(TINY_RESNET).encoder.state_dict()
+    state['layer1.0.conv1.weight'][0, 0, 0, 0] = float('nan')
+    state['layer2.0.bn1.running_var'][1] = float('inf')
+    path = tmp_path / 'diverged.pth'
+    torch.save({'state_dict': state}, path)
+    with pytest.raises(RuntimeError, match=r'diverged.pth holds NaN or Inf '
+                       r'in 2 of its \d+ tensors \(layer1.0.conv1.weight, '
+                       r'layer2.0.bn1.running_var\)'):
+        FrozenTeacher(TINY_RESNET, checkpoint=str(path))
+
+
 def test_renormalises_student_inputs_to_its_own_statistics():
     seen = []
     teacher = FrozenTeacher(

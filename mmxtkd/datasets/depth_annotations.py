@@ -15,9 +15,14 @@ class LoadCheckedDepthAnnotation(LoadDepthAnnotation):
 
     A file must decode, hold one channel of ``dtype`` (NYUv2 stores 16-bit
     millimetres: an 8-bit PNG among them would load as 0 - 0.26 m and train
-    without a warning) and have its image's size (else batches fail far
-    from the file, or a batch of one trains on misaligned depth). Each error
-    names the file (and the image).
+    without a warning), have its image's size (else batches fail far
+    from the file, or a batch of one trains on misaligned depth) and hold a
+    valid (non-zero) pixel: a map of zeros has no depth to learn from, and
+    a data set of them would train the distillation terms alone, with a
+    task loss of 0 and an rc of 0. Each error names the file (and the
+    image). A random crop of a valid map may still hold no valid pixel:
+    that image then adds nothing to the batch's SILog loss (a batch of such
+    crops gives a task loss of 0 for that step, not NaN).
 
     Args:
         dtype: the integer type of the data set's depth files.
@@ -41,6 +46,12 @@ class LoadCheckedDepthAnnotation(LoadDepthAnnotation):
                 f'this data set stores one channel of {self.dtype} '
                 f'(scaled by {self.depth_rescale_factor} to metres). Was it '
                 'saved with another bit depth?')
+        if not depth.any():
+            raise ValueError(
+                f'depth map {path} (image {results.get("img_path")}) has no '
+                'valid pixel: every value is 0, the "no measurement" value. '
+                'Was it written before its depth was filled in? Convert the '
+                'frame again or drop it from the file list.')
         image = results['img'].shape[:2]
         if depth.shape != image:
             raise ValueError(

@@ -15,7 +15,8 @@ from mmengine.registry import MODELS as ROOT_MODELS
 
 from mmxtkd.registry import MODELS
 from mmxtkd.utils import build_in_own_scope
-from mmxtkd.utils.pretrained import read_state_dict, state_dict_misfit
+from mmxtkd.utils.pretrained import (first_few, read_state_dict,
+                                    state_dict_misfit)
 
 
 def tokens_to_map(tokens: torch.Tensor, num_extra_tokens: int,
@@ -209,6 +210,14 @@ class FrozenTeacher(BaseModule):
                 f'teacher checkpoint {checkpoint} does not fit the teacher '
                 f'model {type(network).__name__}: {misfit}. Convert it '
                 '(tools/model_converters/) or set revise_keys.')
+        broken = [k for k, v in state.items() if torch.is_tensor(v)
+                  and v.is_floating_point() and not torch.isfinite(v).all()]
+        if broken:
+            raise RuntimeError(
+                f'teacher checkpoint {checkpoint} holds NaN or Inf in '
+                f'{len(broken)} of its {len(state)} tensors '
+                f'({first_few(broken)}): the file is damaged or was saved '
+                'from a diverged run. Download or convert it again.')
         # Every key and shape fits (checked above). Loading is not strict only
         # so that a model's own load hooks may drop buffers it recomputes
         # (SwinV2's relative-position tables).

@@ -11,10 +11,13 @@ from mmxtkd.registry import MODELS
 class SILogLoss(nn.Module):
     """``scale * sqrt(mean(g^2) - variance_focus * mean(g)^2)``, ``g = log d - log d*``.
 
-    Over the valid pixels (``target > min_depth``, finite). The defaults are the
-    form the depth literature uses (BTS, AdaBins' ``var(g) + 0.15 mean(g)^2``,
-    AiT): ``variance_focus=0.85``, ``scale=10``, all valid pixels of the batch
-    together. The supplementary's printed eq. 7 has ``+ 0.15`` where the
+    Over the valid pixels (``target > min_depth``, finite): an image
+    without one adds nothing, and a batch without any gives 0 and no
+    gradient (a random crop of a sparse map can hold none;
+    ``LoadCheckedDepthAnnotation`` refuses a file of zeros). The defaults
+    are the form the depth literature uses (BTS, AdaBins' ``var(g) + 0.15
+    mean(g)^2``, AiT): ``variance_focus=0.85``, ``scale=10``, all valid
+    pixels of the batch together. The supplementary's printed eq. 7 has ``+ 0.15`` where the
     population-variance form gives ``- 0.85``. mmseg's ``SiLogLoss`` is
     ``variance_focus=0.5, scale=1, per_image=True``.
 
