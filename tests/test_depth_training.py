@@ -137,7 +137,7 @@ def test_a_downstream_config_inherits_by_package_path(data_root, tmp_path):
     out = subprocess.run([sys.executable, 'build.py'], cwd=project,
                          env=env(), capture_output=True, text=True)
     assert out.returncode == 0, out.stderr[-3000:]
-    assert 'rank 3 reduction norm' in out.stdout
+    assert 'rank 3 reduction rms' in out.stdout
     work = str(tmp_path / 'work')
     no_hooks = [o for o in options(data_root, 1) if 'custom_hooks' not in o]
     out = subprocess.run(
@@ -201,10 +201,10 @@ def test_dist_seeds_runs_each_seed_into_its_own_work_dir(tmp_path):
                          capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert launches.read_text().splitlines() == [
-        f'configs/depth/x.py 8 --work-dir work_dirs/x/seed{k} --amp '
+        f'configs/depth/x.py 8 --work-dir work_dirs/depth/x/seed{k} --amp '
         f'--cfg-options a=1 --cfg-options randomness.seed={k}'
         for k in range(3)]
-    assert '== x, seed 2 of 0..2: work_dirs/x/seed2' in out.stdout
+    assert '== depth/x, seed 2 of 0..2: work_dirs/depth/x/seed2' in out.stdout
     launches.unlink()
     out = subprocess.run(cmd, env=env(LAUNCHES=str(launches), FAIL_ON='1',
                                       WORK_ROOT='/runs/x'),

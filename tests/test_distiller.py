@@ -264,3 +264,26 @@ def test_a_non_finite_loss_stops_training_before_the_step():
     with pytest.raises(FloatingPointError, match=r'iteration 42: loss = nan, '
                        r'loss_distill_fitnets = nan\. Training stops'):
         model.train_step(dict(inputs=inputs, data_samples=samples), optim)
+
+
+def test_a_teacher_that_turns_out_nan_is_named_not_the_learning_rate():
+    """The teacher's map is NaN (weights broken after loading, here): the
+    error names the teacher's weights and says a lower learning rate cannot
+    help; a finite teacher keeps the learning-rate advice."""
+    model = make(dict(type='mmxtkd.InvertedProjector', in_channels=16,
+                      out_channels=64))
+    optim = build_optim_wrapper(model, dict(optimizer=dict(type='SGD',
+                                                           lr=0.1)))
+    inputs, samples = batch()
+    with torch.no_grad():
+        model.distill.projector.proj.weight.fill_(float('inf'))
+    with pytest.raises(FloatingPointError, match='lower learning rate'):
+        model.train_step(dict(inputs=inputs, data_samples=samples), optim)
+    with torch.no_grad():
+        model.distill.projector.proj.weight.normal_()
+        next(model.distill.teacher.encoder.parameters()).fill_(float('nan'))
+    with pytest.raises(FloatingPointError,
+                       match=r"loss_distill_fitnets = nan .*the teacher's "
+                       r'feature map was NaN or Inf for this batch \(teacher '
+                       r'weights: random initialisation\).*cannot help'):
+        model.train_step(dict(inputs=inputs, data_samples=samples), optim)

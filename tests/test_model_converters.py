@@ -368,3 +368,58 @@ def test_swinv2_zoo_weights_fit_the_students_larger_windows(tmp_path):
         check_pretrained_inits(encoder([12, 12, 12, 6],
                                        cfg.model.student.backbone.init_cfg
                                        .checkpoint))
+
+
+@pytest.mark.parametrize('config,package', [
+    ('depth/synthetic/mbv2_vitb-cls-teacher_inverted.py', 'mmseg'),
+    ('colorization/synthetic/pix2pix-s_r50-random-teacher_inverted.py',
+     'mmagic')])
+def test_export_student_gives_what_the_students_package_loads(
+        tmp_path, config, package):
+    """A distilled checkpoint (student + projector, as training writes it)
+    exported by tools/model_converters/export_student.py: the plain
+    student config it writes loads it strictly, with mmseg's own
+    init_model for depth, and predicts as the distiller's student."""
+    from mmengine.runner import load_checkpoint
+
+    from conftest import run_script
+    from mmxtkd.models.distillers import without_distillation
+    cfg = Config.fromfile(osp.join(REPO, 'configs', config))
+    model_cfg = dict(without_distillation(cfg.model),
+                     _scope_=cfg.default_scope)
+    if package == 'mmseg':
+        model_cfg['student']['backbone']['init_cfg'] = None
+    torch.manual_seed(0)
+    distiller = build_in_own_scope(MODELS, model_cfg)
+    state = dict(distiller.state_dict())
+    state['distill.projector.proj.weight'] = torch.randn(8, 8, 1, 1)
+    ckpt, out = str(tmp_path / 'run.pth'), str(tmp_path / 'student.pth')
+    torch.save({'meta': {'dataset_meta': {}}, 'state_dict': state}, ckpt)
+    run_script(osp.join(REPO, 'tools/model_converters/export_student.py'),
+               osp.join(REPO, 'configs', config), ckpt, out,
+               '--cfg-options', 'model.teacher.checkpoint=/nowhere.pth')
+    plain_cfg = Config.fromfile(str(tmp_path / 'student.py'))
+    assert 'teacher' not in plain_cfg.model
+    if package == 'mmseg':
+        from mmseg.apis import init_model
+        plain_cfg.model.backbone.init_cfg = None
+        student = init_model(plain_cfg, out, device='cpu')
+        assert type(student).__name__ == 'DepthEstimator'
+        reference = distiller.student
+        inputs = torch.randn(1, 3, 96, 128)
+    else:
+        student = build_in_own_scope(MODELS, dict(
+            plain_cfg.model.to_dict(), _scope_='mmagic'))
+        assert type(student).__name__ == 'Pix2Pix'
+    load_checkpoint(student, out, strict=True, logger='silent')
+    if package == 'mmagic':
+        reference = distiller.generators['photo']
+        student = student.generators['photo']
+        inputs = torch.randn(1, 3, 64, 64)
+    student.eval(), reference.eval()
+    with torch.no_grad():
+        expected = (reference.extract_feat(inputs)[-1] if package == 'mmseg'
+                    else reference(inputs))
+        ours = (student.extract_feat(inputs)[-1] if package == 'mmseg'
+                else student(inputs))
+    torch.testing.assert_close(ours, expected)

@@ -128,14 +128,19 @@ def test_plot_spectrum_writes_a_png(trained, tmp_path):
         assert f.read(8) == b'\x89PNG\r\n\x1a\n'
 
 
-def test_test_tool_evaluates_a_checkpoint(trained, tiny_image_folder, tmp_path):
+def test_test_tool_evaluates_the_student_alone(trained, tiny_image_folder,
+                                               tmp_path):
+    """The teacher is not built: a teacher file that does not exist (which
+    training would refuse) does not matter to testing."""
     work, _, _ = trained
     pkl = str(tmp_path / 'preds.pkl')
     out = run_script(osp.join(REPO, 'tools/test.py'), TINY_CONFIG,
                      osp.join(work, 'iter_12.pth'), '--work-dir', str(tmp_path),
                      '--out', pkl, *data_options(tiny_image_folder)[:-2],
-                     'visualizer.name=tested')
+                     'visualizer.name=tested',
+                     'model.teacher.checkpoint=/nowhere/teacher.pth')
     assert 'accuracy/top1' in out
+    assert 'testing the student alone' in out
     assert osp.getsize(pkl) > 0
 
 
@@ -228,6 +233,83 @@ def test_resume_with_another_projector_names_what_differs(
     assert 'distill.projector.' in message and '(64, 32' in message
     assert "model.projector.in_channels: 64 then, 32 now" in message
     assert not osp.exists(osp.join(work, 'iter_9.pth'))
+
+
+def test_work_dirs_are_named_by_the_path_under_configs(tmp_path):
+    from argparse import Namespace
+
+    from mmxtkd.utils.launch import config_name, load_tool_config
+    assert config_name('configs/seg/ade20k/a_b.py') == 'seg/ade20k/a_b'
+    assert config_name(osp.join(REPO, 'configs/depth/synthetic/x.py')) == \
+        'depth/synthetic/x'
+    assert config_name('/home/u/configs/a/configs/b/c.py') == 'b/c'
+    assert config_name('/home/u/my_configs/c.py') == 'c'
+    assert config_name('mmxtkd::depth/mbv2_baseline.py') == 'depth/mbv2_baseline'
+    names = {}
+    for data in ('ade20k', 'coco'):
+        args = Namespace(
+            config=osp.join(REPO, 'configs', 'seg', data,
+                            'dlv3-r50_baseline.py'),
+            work_dir=None, cfg_options=None, launcher='none', local_rank=0)
+        cfg = load_tool_config(args)
+        names[data] = (cfg.config_name, cfg.work_dir)
+    assert names['ade20k'] == ('seg/ade20k/dlv3-r50_baseline',
+                               './work_dirs/seg/ade20k/dlv3-r50_baseline')
+    assert names['coco'][1] == './work_dirs/seg/coco/dlv3-r50_baseline'
+
+
+def test_resume_refuses_a_checkpoint_of_another_config(
+        trained, tiny_image_folder, tmp_path):
+    """A config of the same name in another folder with another teacher of
+    the same shapes (as a synthetic twin and its parent): the parameters
+    fit, but the run is another's; a config that only lengthens the run's
+    schedule continues it."""
+    work = copy_run(trained[0], tmp_path / 'work', upto=8)
+    twin = tmp_path / 'configs' / 'twin' / osp.basename(TINY_CONFIG)
+    twin.parent.mkdir(parents=True)
+    twin.write_text(f"_base_ = '{TINY_CONFIG}'\n"
+                    'model = dict(teacher=dict(init_seed=1))\n')
+    with pytest.raises(RuntimeError, match=r'iter_8.pth: it was written by a '
+                       r"run of the config 'tiny_cls_random-teacher_inverted'"
+                       r", and this run is of 'twin/tiny_cls_random-teacher_"
+                       r"inverted', another model or data set \(model.teacher"
+                       r'.init_seed: 0 then, 1 now\)'):
+        run_script(osp.join(REPO, 'tools/train.py'), str(twin),
+                   '--work-dir', work, '--resume',
+                   *data_options(tiny_image_folder, 10))
+    assert not osp.exists(osp.join(work, 'iter_9.pth'))
+    longer = tmp_path / 'configs' / 'longer.py'
+    longer.write_text(f"_base_ = '{TINY_CONFIG}'\n"
+                      'train_cfg = dict(max_iters=10)\n')
+    log = run_script(osp.join(REPO, 'tools/train.py'), str(longer),
+                     '--work-dir', work, '--resume',
+                     *data_options(tiny_image_folder, 10))
+    assert "'longer' trains the same model on the same data" in log
+    assert osp.isfile(osp.join(work, 'iter_10.pth'))
+
+
+def test_export_student_loads_strictly_into_the_plain_student(
+        trained, tmp_path):
+    """mmpretrain's own init_model on the exported config and checkpoint:
+    every weight loads (strictly), and it predicts as the distiller."""
+    from mmengine.runner import load_checkpoint
+    from mmpretrain.apis import init_model
+    out = str(tmp_path / 'student.pth')
+    ckpt = osp.join(trained[0], 'iter_12.pth')
+    log = run_script(osp.join(REPO, 'tools/model_converters/export_student.py'),
+                     TINY_CONFIG, ckpt, out,
+                     '--cfg-options', 'model.teacher.checkpoint=/nowhere.pth')
+    assert 'student.py' in log
+    state = torch.load(out, map_location='cpu', weights_only=True)
+    assert not any(k.startswith(('student.', 'distill.'))
+                   for k in state['state_dict'])
+    student = init_model(str(tmp_path / 'student.py'), out, device='cpu')
+    assert type(student).__name__ == 'ImageClassifier'
+    load_checkpoint(student, out, strict=True)
+    trained_state = torch.load(ckpt, map_location='cpu',
+                               weights_only=True)['state_dict']
+    for key, value in student.state_dict().items():
+        assert torch.equal(value, trained_state['student.' + key]), key
 
 
 def test_test_tool_refuses_a_checkpoint_of_another_model(

@@ -1,8 +1,14 @@
-"""Test a checkpoint (flags as mmsegmentation's tools/test.py)."""
+"""Test a checkpoint (flags as mmsegmentation's tools/test.py).
+
+A distilled model is tested as its student alone: the teacher is not built
+and its weights are not read (nor the projector's, which the checkpoint
+still holds)."""
 import argparse
 import os.path as osp
 
 from mmengine.runner import Runner
+
+from mmxtkd.models.distillers import without_distillation
 
 from mmxtkd.utils import (adapt_to_cpu_distributed, add_common_arguments,
                           finish_distributed, load_tool_config)
@@ -62,6 +68,9 @@ def main():
     args = parse_args()
     cfg = load_tool_config(args)
     cfg.load_from = args.checkpoint
+    student_only = without_distillation(cfg.model)
+    distilled = student_only != cfg.model.to_dict()
+    cfg.model = student_only
 
     if args.show or args.show_dir:
         cfg = trigger_visualization_hook(cfg, args)
@@ -85,6 +94,10 @@ def main():
 
     adapt_to_cpu_distributed(cfg)
     runner = Runner.from_cfg(cfg)
+    if distilled:
+        runner.logger.info('testing the student alone: the teacher and the '
+                           'projector are not built (their weights are not '
+                           'needed)')
     check_test_fits(runner.model.module if args.tta else runner.model,
                     args.checkpoint, args.allow_missing)
     runner.test()

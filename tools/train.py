@@ -9,6 +9,7 @@ from mmxtkd.utils import (adapt_to_cpu_distributed, add_common_arguments,
                           finish_distributed, load_tool_config)
 from mmxtkd.utils.launch import use_amp_optim_wrapper
 from mmxtkd.utils.run_checkpoint import (check_resume_fits,
+                                         check_resume_same_config,
                                          last_intact_checkpoint)
 
 
@@ -68,11 +69,16 @@ def main():
         # the newest complete checkpoint (mmengine would take the newest,
         # even one cut short by a killed job)
         cfg.load_from = last_intact_checkpoint(cfg.work_dir)
+    continued = ''
+    if args.resume and cfg.get('load_from'):
+        continued = check_resume_same_config(cfg.load_from, cfg)
     adapt_to_cpu_distributed(cfg)
 
     runner = Runner.from_cfg(cfg)
     if args.resume and cfg.get('load_from'):
         check_resume_fits(runner.model, cfg.load_from, cfg)
+    if continued:
+        runner.logger.info(continued)
     runner.train()
     finish_distributed()
 

@@ -81,7 +81,7 @@ def is_run_dir(path: str) -> bool:
 
 def find_run_dirs(paths: Iterable[str]) -> List[str]:
     """The run dirs at or below each path (a work dir, or a folder of them,
-    such as ``tools/dist_seeds.sh``'s ``work_dirs/<config>/``)."""
+    such as ``tools/dist_seeds.sh``'s ``work_dirs/<task>/<config>/``)."""
     found = []
     for path in paths:
         if not osp.isdir(path):

@@ -1,4 +1,5 @@
 """Task-agnostic cross-task distillation around any OpenMMLab student model."""
+import copy
 from typing import Dict, List, Optional
 
 import torch
@@ -11,6 +12,21 @@ from mmxtkd.utils import build_in_own_scope, check_pretrained_inits
 from .alignment import align_to_student
 from .finite_losses import FiniteLossesMixin
 from .projectors import build_projector
+
+
+#: the distiller arguments that only training needs
+DISTILLATION_KEYS = ('distill_losses', 'teacher', 'projector',
+                     'student_channels', 'teacher_channels')
+
+
+def without_distillation(model_cfg: dict) -> dict:
+    """A distiller's model config that builds the student alone, for
+    evaluation: no teacher (its weights are not read), no projector, no
+    losses. A config without those keys comes back unchanged (a copy)."""
+    cfg = copy.deepcopy(dict(model_cfg))
+    if any(cfg.get(k) for k in ('teacher', 'projector', 'distill_losses')):
+        cfg.update(teacher=None, projector=None, distill_losses={})
+    return cfg
 
 
 class FeatureDistillation(nn.Module):
@@ -54,6 +70,19 @@ class FeatureDistillation(nn.Module):
                                 f'number, got {weight!r}')
         self.student_channels = student_channels
         self.teacher_channels = teacher_channels
+        # whether the last teacher map was finite (a 0-d tensor: read only
+        # when a loss turns out non-finite, so no step waits for it)
+        self._teacher_finite: Optional[torch.Tensor] = None
+
+    def teacher_fault(self) -> str:
+        """Why the last step's terms are non-finite when the teacher's map
+        was (NaN or Inf), naming the teacher's weights; '' otherwise."""
+        if self._teacher_finite is None or bool(self._teacher_finite):
+            return ''
+        source = self.teacher.checkpoint or 'random initialisation'
+        return ("the teacher's feature map was NaN or Inf for this batch "
+                f'(teacher weights: {source}): check that file and the '
+                "batch's images; a lower learning rate cannot help")
 
     def _check_channels(self, side: str, feat: torch.Tensor) -> None:
         """The map of ``side`` against the channels the config gives for it
@@ -86,6 +115,7 @@ class FeatureDistillation(nn.Module):
         if self.teacher is not None:
             teacher_feat = align_to_student(self.teacher(inputs),
                                             student_feat)
+            self._teacher_finite = torch.isfinite(teacher_feat).all()
         return self.terms(student_feat, teacher_feat)
 
     def terms(self, student_feat: torch.Tensor,
@@ -211,13 +241,27 @@ class CrossTaskDistiller(FiniteLossesMixin, BaseModel):
         run in ``tensor`` mode)."""
         return self._run_student(inputs, data_samples, 'tensor')[1]
 
+    @staticmethod
+    def plain_student_config(model_cfg: dict) -> dict:
+        """The config of the student as its own package builds it (mmseg's
+        ``DepthEstimator``, ``EncoderDecoder``, mmpretrain's classifier)."""
+        return copy.deepcopy(dict(model_cfg['student']))
+
     def student_state_dict(self) -> Dict[str, torch.Tensor]:
         """The student's weights, with the keys of the plain student model."""
         return self.student.state_dict()
 
     def export_student(self, path: str, meta: Optional[dict] = None) -> None:
-        """Write a checkpoint that the plain student config loads
-        (``load_from`` / ``tools/test.py``)."""
-        torch.save({'meta': dict(meta or {}),
-                    'state_dict': self.student_state_dict()}, path)
+        """Write a checkpoint that :meth:`plain_student_config` loads
+        strictly (``load_from``, mmseg's ``init_model`` and tools)."""
+        save_student_checkpoint(self, path, meta)
+
+
+def save_student_checkpoint(model: nn.Module, path: str,
+                            meta: Optional[dict] = None) -> None:
+    """``{'meta', 'state_dict'}`` of a distiller's ``student_state_dict()``
+    (:class:`CrossTaskDistiller`, the GAN students), as mmengine writes
+    checkpoints."""
+    torch.save({'meta': dict(meta or {}),
+                'state_dict': model.student_state_dict()}, path)
 

@@ -26,10 +26,19 @@ class FiniteLossesMixin:
                     if torch.isfinite(v)]
             step = MessageHub.get_current_instance().get_info('iter')
             at = f' at iteration {step + 1}' if step is not None else ''
+            advice = self._teacher_fault() or (
+                'resume from the last checkpoint with a lower learning '
+                'rate, or look at the data of this iteration')
             raise FloatingPointError(
                 f'non-finite loss{at}: {", ".join(bad) or "the total"}'
                 f'{" (finite: " + ", ".join(fine) + ")" if fine else ""}. '
-                'Training stops here rather than step on it; resume from '
-                'the last checkpoint with a lower learning rate, or look at '
-                'the data of this iteration.')
+                f'Training stops here rather than step on it; {advice}.')
         return loss, log_vars
+
+    def _teacher_fault(self) -> str:
+        """The distillation's own diagnosis (a non-finite teacher map), if
+        the model distils (``self.distill``, DDP-wrapped or not)."""
+        distill = getattr(self, 'distill', None)
+        distill = getattr(distill, 'module', distill)
+        fault = getattr(distill, 'teacher_fault', None)
+        return fault() if fault is not None else ''

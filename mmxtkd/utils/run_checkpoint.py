@@ -66,6 +66,7 @@ def last_intact_checkpoint(work_dir: str) -> Optional[str]:
 
 
 def _flat(cfg: dict, prefix: str = '') -> Dict[str, object]:
+    """``{'a.b': value}`` of a nested dict."""
     out = {}
     for key, value in cfg.items():
         if isinstance(value, dict):
@@ -73,6 +74,52 @@ def _flat(cfg: dict, prefix: str = '') -> Dict[str, object]:
         else:
             out[f'{prefix}{key}'] = value
     return out
+
+
+def _saved_config(path: str) -> Optional[Config]:
+    """The config mmengine saved in the checkpoint's meta, if any."""
+    from mmengine.runner.checkpoint import _load_checkpoint
+    meta = _load_checkpoint(path, map_location='cpu').get('meta', {})
+    if not isinstance(meta.get('cfg'), str):
+        return None
+    return Config.fromstring(meta['cfg'], '.py')
+
+
+def _experiment(cfg: Config) -> Dict[str, object]:
+    """What makes a run the run it is: its model and training data set, as
+    flat ``key: value`` pairs."""
+    data = cfg.get('train_dataloader', {}).get('dataset', {})
+    return dict(_flat(cfg.model.to_dict(), 'model.'),
+                **_flat(dict(data), 'train_dataloader.dataset.'))
+
+
+def check_resume_same_config(path: str, cfg: Config) -> str:
+    """Raise, naming both configs and what differs, when the checkpoint
+    ``path`` was written by a run of another config (``config_name``, which
+    the tools record) of another model or training data: two configs whose
+    parameters have the same shapes (a synthetic twin and its parent, one
+    data set's config and another's) would otherwise continue each other's
+    runs. A config of another name that trains the same model on the same
+    data (one that inherits the run's and lengthens its schedule) continues
+    it; the message to log then is returned ('' for the same config)."""
+    saved = _saved_config(path)
+    then = saved.get('config_name') if saved is not None else None
+    now = cfg.get('config_name')
+    if then is None or now is None or then == now:
+        return ''
+    before, after = _experiment(saved), _experiment(cfg)
+    differ = [f'{k}: {before.get(k)!r} then, {after.get(k)!r} now'
+              for k in sorted(set(before) | set(after))
+              if before.get(k) != after.get(k)]
+    if not differ:
+        return (f'--resume: {path} was written by a run of {then!r}; '
+                f'{now!r} trains the same model on the same data and '
+                'continues it')
+    raise RuntimeError(
+        f'cannot resume from {path}: it was written by a run of the config '
+        f'{then!r}, and this run is of {now!r}, another model or data set '
+        f'({first_few(differ, "; ")}). Resume with {then!r}, or train '
+        f'{now!r} into another --work-dir.')
 
 
 def _own_state(model: nn.Module) -> dict:
@@ -87,11 +134,10 @@ def check_resume_fits(model: nn.Module, path: str, cfg: Config) -> None:
     wrong = shape_mismatches(_own_state(model), read_state_dict(path))
     if not wrong:
         return
-    from mmengine.runner.checkpoint import _load_checkpoint
-    meta = _load_checkpoint(path, map_location='cpu').get('meta', {})
+    saved = _saved_config(path)
     keys = ''
-    if isinstance(meta.get('cfg'), str):
-        then = _flat(Config.fromstring(meta['cfg'], '.py').model.to_dict())
+    if saved is not None:
+        then = _flat(saved.model.to_dict())
         now = _flat(cfg.model.to_dict())
         differ = [f'model.{k}: {then.get(k)!r} then, {now.get(k)!r} now'
                   for k in sorted(set(then) | set(now))

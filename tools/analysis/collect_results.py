@@ -4,11 +4,12 @@
         [--table NAME] [--format markdown|csv] [--step N] [--paper FILE ...]
 
 Each WORK_DIR is a run of ``tools/train.py`` or a folder of runs (e.g.
-``work_dirs/``, or ``work_dirs/<config>/`` of ``tools/dist_seeds.sh``). A
-run's metrics are its last evaluation in mmengine's ``scalars.json`` (or the
-one at ``--step``); runs of one config on one data root are averaged over
-seeds (mean ± sample std, n). Every table of ``configs/*/paper_results.yml``
-(or of ``--paper``) that holds a run is printed in the paper's layout, each
+``work_dirs/``, or ``work_dirs/<task>/<config>/`` of
+``tools/dist_seeds.sh``). A run's metrics are its last evaluation in
+mmengine's ``scalars.json`` (or the one at ``--step``); runs of one
+config on one data root are averaged over seeds (mean ± sample std, n).
+Every table of ``configs/*/paper_results.yml`` (or of ``--paper``) that
+holds a run is printed in the paper's layout, each
 metric beside the paper's number: for the projection tables (paper table 1),
 per method the traditional and inverted rows and the *Improvement* %.
 ``--table`` prints one table (``S7`` or ``depth/S7``) even without runs.

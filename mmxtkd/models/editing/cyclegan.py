@@ -37,6 +37,10 @@ class DistillCycleGAN(TranslationDistillMixin, CycleGAN):
         *args, **kwargs: see :class:`TranslationDistillMixin`.
     """
 
+    plain_type = 'mmagic.CycleGAN'
+    distillation_keys = (TranslationDistillMixin.distillation_keys +
+                         ('student_feature', ))
+
     def __init__(self, *args, student_feature: str = 'cycle',
                  **kwargs) -> None:
         if student_feature not in ('cycle', 'translation'):

@@ -32,6 +32,8 @@ class DistillPix2Pix(TranslationDistillMixin, Pix2Pix):
     output), and the teacher sees the generator's input. See
     :class:`TranslationDistillMixin` for the arguments and the optimizer."""
 
+    plain_type = 'mmagic.Pix2Pix'
+
     @staticmethod
     def encoder_end(generator: nn.Module) -> nn.Module:
         return unet_bottleneck(generator)

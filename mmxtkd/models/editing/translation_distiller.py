@@ -1,4 +1,5 @@
 """Cross-task distillation for mmagic's image-translation GANs."""
+import copy
 from collections import OrderedDict
 from typing import Dict, List, Optional, Tuple
 
@@ -6,7 +7,7 @@ import torch
 import torch.nn as nn
 from mmengine.model import is_model_wrapper
 
-from ..distillers import FeatureDistillation
+from ..distillers import DISTILLATION_KEYS, FeatureDistillation
 from ..finite_losses import FiniteLossesMixin
 
 
@@ -80,6 +81,11 @@ class TranslationDistillMixin(FiniteLossesMixin):
             self.encoder_end(generator).register_forward_hook(self._capture)
         self._register_state_dict_hook(_unwrapped_keys)
 
+    #: the mmagic model this one extends, as its config names it
+    plain_type: str = ''
+    #: the arguments that only distillation uses
+    distillation_keys: Tuple[str, ...] = DISTILLATION_KEYS
+
     # -- what subclasses define ---------------------------------------------
     @staticmethod
     def encoder_end(generator: nn.Module) -> nn.Module:
@@ -135,6 +141,22 @@ class TranslationDistillMixin(FiniteLossesMixin):
         projector = self.get_module(self.distill).projector
         if projector is not None:
             projector.init_weights()
+
+    # -- the student alone ---------------------------------------------------
+    @classmethod
+    def plain_student_config(cls, model_cfg: dict) -> dict:
+        """The config of the plain mmagic model: its own type, without the
+        distillation arguments."""
+        plain = {k: copy.deepcopy(v) for k, v in dict(model_cfg).items()
+                 if k not in cls.distillation_keys}
+        plain['type'] = cls.plain_type
+        return plain
+
+    def student_state_dict(self) -> Dict[str, torch.Tensor]:
+        """Generators and discriminators, with the plain model's keys (the
+        projector left out)."""
+        return OrderedDict((k, v) for k, v in self.state_dict().items()
+                           if not k.startswith('distill.'))
 
     # -- training ------------------------------------------------------------
     def train_step(self, data, optim_wrapper):
