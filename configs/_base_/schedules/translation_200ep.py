@@ -8,7 +8,10 @@ custom_imports = dict(
 # BatchNorm (Pix2Pix's UNet and discriminator) over the global batch on
 # several GPUs, as configs/_base_/default_runtime.py says.
 sync_bn = 'torch'
-adamw = dict(type='AdamW', lr=2e-4, betas=(0.5, 0.999))
+# weight_decay: torch's AdamW default, stated; it reaches the projector, which
+# trains in the generators' optimizer, and shrinks its small singular values
+# (the rank SpectralRankHook reports).
+adamw = dict(type='AdamW', lr=2e-4, betas=(0.5, 0.999), weight_decay=0.01)
 optim_wrapper = dict(
     generators=dict(optimizer=adamw, modules=['generators', 'distill']),
     discriminators=dict(optimizer=adamw, modules='discriminators'))
