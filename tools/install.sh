@@ -8,11 +8,17 @@
 # mmcv 2.1.0 has no wheels on PyPI for current torch, so its compiled ops are
 # built from the sdist once per (mmcv, torch, python, CUDA, arch) and the wheel is
 # cached in ${MMXTKD_CACHE:-~/.cache/mmxtkd}; later runs install it in seconds.
-# A CPU build takes about 11 minutes on 2 cores; a CUDA build much longer.
+# A CPU build takes about 3 minutes on 2 cores (a precompiled header of torch's
+# headers, no debug info); a CUDA build much longer.
 #
 # Environment: MAX_JOBS (parallel compile jobs, default: all cores),
 # MMXTKD_FORCE_CUDA=1 (build CUDA ops without a visible GPU, e.g. on a login
-# node; needs nvcc), TORCH_CUDA_ARCH_LIST (default: the visible GPU's arch).
+# node; needs nvcc), TORCH_CUDA_ARCH_LIST (default: the visible GPU's arch),
+# MMXTKD_MMCV_PCH=0 (build mmcv without the precompiled header),
+# MMXTKD_MMCV_OPS=cpu (mmcv's CPU ops only, also on a CUDA machine: minutes
+# instead of an hour, and enough for every mmxtkd config, whose models use torch
+# ops on the GPU; =cuda is MMXTKD_FORCE_CUDA=1; default auto: CUDA ops when a
+# GPU is visible).
 set -euo pipefail
 
 MMCV_VERSION=2.1.0
@@ -26,7 +32,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --venv) VENV="$(realpath -m "$2")"; shift 2 ;;
     --current-env) MODE=current; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "install.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -73,9 +79,12 @@ print(torch.__version__.replace('+', '-'), torch.version.cuda or '-',
       'cp%d%d' % sys.version_info[:2], int(gpu), arch)
 EOF
 )
-if [ "$TORCH_CUDA" != - ] && { [ "$HAS_GPU" = 1 ] || [ "${MMXTKD_FORCE_CUDA:-0}" = 1 ]; }; then
+OPS="${MMXTKD_MMCV_OPS:-auto}"
+case "$OPS" in auto|cpu|cuda) ;; *) die "MMXTKD_MMCV_OPS must be auto, cpu or cuda, not '$OPS'" ;; esac
+if [ "$OPS" = cuda ]; then MMXTKD_FORCE_CUDA=1; fi
+if [ "$OPS" != cpu ] && [ "$TORCH_CUDA" != - ] && { [ "$HAS_GPU" = 1 ] || [ "${MMXTKD_FORCE_CUDA:-0}" = 1 ]; }; then
   command -v nvcc >/dev/null || [ -x "${CUDA_HOME:-/usr/local/cuda}/bin/nvcc" ] \
-    || die "a CUDA torch and a GPU are present but nvcc is not: install the CUDA toolkit matching torch (CUDA $TORCH_CUDA) and set CUDA_HOME, or build CPU-only ops on a machine without a GPU"
+    || die "a CUDA torch and a GPU are present but nvcc is not: install the CUDA toolkit matching torch (CUDA $TORCH_CUDA) and set CUDA_HOME, or build mmcv's CPU ops only (MMXTKD_MMCV_OPS=cpu: enough for every mmxtkd config)"
   export FORCE_CUDA=1
   if [ -z "${TORCH_CUDA_ARCH_LIST:-}" ]; then
     [ "$GPU_ARCH" != - ] || die "MMXTKD_FORCE_CUDA=1 without a visible GPU: set TORCH_CUDA_ARCH_LIST (e.g. '8.0;9.0')"
@@ -83,7 +92,10 @@ if [ "$TORCH_CUDA" != - ] && { [ "$HAS_GPU" = 1 ] || [ "${MMXTKD_FORCE_CUDA:-0}"
   fi
   VARIANT="cu${TORCH_CUDA//./}-sm${TORCH_CUDA_ARCH_LIST//[^0-9]/_}"
 else
+  # CPU ops only: mmcv's setup.py builds CUDA ops whenever it sees a GPU
   VARIANT=cpu
+  unset FORCE_CUDA
+  export CUDA_VISIBLE_DEVICES=""
 fi
 MMCV_KEY="mmcv-$MMCV_VERSION-torch$TORCH_VER-$PY_TAG-$VARIANT-$(uname -m)"
 MMCV_CACHE="$CACHE/$MMCV_KEY"
@@ -122,7 +134,7 @@ build_mmcv() {
   src="$(mktemp -d)"
   log="$CACHE/$MMCV_KEY.build.log"
   mkdir -p "$CACHE"
-  step "building mmcv $MMCV_VERSION with compiled ops ($VARIANT) - once per machine; about 11 min on 2 CPU cores"
+  step "building mmcv $MMCV_VERSION with compiled ops ($VARIANT) - once per machine; about 3 min on 2 CPU cores for the CPU ops"
   echo "    full log: $log"
   "${PIP[@]}" download --no-deps --no-binary :all: --no-build-isolation "mmcv==$MMCV_VERSION" -d "$src" -q
   tar xzf "$src/mmcv-$MMCV_VERSION.tar.gz" -C "$src"
