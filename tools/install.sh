@@ -4,6 +4,9 @@
 #   bash tools/install.sh                  # into ./.venv (created when missing)
 #   bash tools/install.sh --venv DIR       # into another virtual environment
 #   bash tools/install.sh --current-env    # into the active conda env / venv
+#   bash tools/install.sh --wheelhouse DIR # offline, from tools/make_wheelhouse.sh's
+#                                          # folder (with --current-env: the
+#                                          # node's own torch is kept)
 #
 # mmcv 2.1.0 has no wheels on PyPI for current torch, so its compiled ops are
 # built from the sdist once per (mmcv, torch, python, CUDA, arch) and the wheel is
@@ -26,19 +29,29 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE="${MMXTKD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mmxtkd}"
 VENV="$ROOT/.venv"
 MODE=venv
+WHEELHOUSE=""
 START=$(date +%s)
 
 while [ $# -gt 0 ]; do
   case "$1" in
     --venv) VENV="$(realpath -m "$2")"; shift 2 ;;
     --current-env) MODE=current; shift ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    --wheelhouse) WHEELHOUSE="$(realpath -m "$2")"; shift 2 ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
     *) echo "install.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
 
 step() { printf '\n[mmxtkd install +%4ss] %s\n' "$(( $(date +%s) - START ))" "$*"; }
 die() { printf '\n[mmxtkd install] ERROR: %s\n' "$*" >&2; exit 1; }
+
+if [ -n "$WHEELHOUSE" ]; then
+  [ -d "$WHEELHOUSE" ] || die "no wheelhouse at $WHEELHOUSE: make one with tools/make_wheelhouse.sh on a machine with internet"
+  ls "$WHEELHOUSE"/mmcv-"$MMCV_VERSION".tar.gz >/dev/null 2>&1 \
+    || die "the wheelhouse $WHEELHOUSE has no mmcv-$MMCV_VERSION.tar.gz: make it with tools/make_wheelhouse.sh"
+  # every pip call below (and mmcv's sdist download) reads this folder only
+  export PIP_NO_INDEX=1 PIP_FIND_LINKS="$WHEELHOUSE"
+fi
 
 if [ "$MODE" = venv ]; then
   if [ ! -x "$VENV/bin/python" ]; then
@@ -66,6 +79,9 @@ step "python: $PY ($("$PY" --version 2>&1))"
 if "$PY" -c 'import torch, torchvision' 2>/dev/null; then
   step "keeping the installed torch $("$PY" -c 'import torch; print(torch.__version__)')"
 else
+  if [ -n "$WHEELHOUSE" ] && ! ls "$WHEELHOUSE"/torch-*.whl >/dev/null 2>&1; then
+    die "no torch in $PY's environment, and the wheelhouse $WHEELHOUSE has none: install the node's torch and torchvision and run with --current-env, or make the wheelhouse with --with-torch"
+  fi
   step "installing torch + torchvision (requirements/torch.txt; a CUDA build is several GB)"
   "${PIP[@]}" install -r "$ROOT/requirements/torch.txt"
 fi
