@@ -102,6 +102,17 @@ if [ "$OPS" != cpu ] && [ "$TORCH_CUDA" != - ] && { [ "$HAS_GPU" = 1 ] || [ "${M
   command -v nvcc >/dev/null || [ -x "${CUDA_HOME:-/usr/local/cuda}/bin/nvcc" ] \
     || die "a CUDA torch and a GPU are present but nvcc is not: install the CUDA toolkit matching torch (CUDA $TORCH_CUDA) and set CUDA_HOME, or build mmcv's CPU ops only (MMXTKD_MMCV_OPS=cpu: enough for every mmxtkd config)"
   export FORCE_CUDA=1
+  # torch's CUDA headers include cuSPARSE's, cuBLAS's, ... which a bare
+  # toolkit (nvcc and the runtime) may lack: torch's own nvidia wheels carry
+  # them. Searched after the toolkit's own include folder (-I), which wins.
+  NV_INCLUDES=$("$PY" - <<'EOF'
+import glob, os.path as osp, torch
+site = osp.dirname(osp.dirname(torch.__file__))
+print(':'.join(sorted(glob.glob(osp.join(site, 'nvidia', '*', 'include')) +
+                      glob.glob(osp.join(site, 'nvidia', '*', '*', 'include')))))
+EOF
+)
+  [ -z "$NV_INCLUDES" ] || export CPATH="${CPATH:+$CPATH:}$NV_INCLUDES"
   if [ -z "${TORCH_CUDA_ARCH_LIST:-}" ]; then
     [ "$GPU_ARCH" != - ] || die "MMXTKD_FORCE_CUDA=1 without a visible GPU: set TORCH_CUDA_ARCH_LIST (e.g. '8.0;9.0')"
     export TORCH_CUDA_ARCH_LIST="$GPU_ARCH"
