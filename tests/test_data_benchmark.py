@@ -1,0 +1,52 @@
+"""tools/analysis/benchmark_data.py's pieces: the decode floor of each
+task's pipeline, the worker count, and the timings on a small tree."""
+import os.path as osp
+
+import pytest
+from mmengine.config import Config
+
+from conftest import REPO
+from mmxtkd.analysis.data_benchmark import (loading_prefix, pipeline_costs,
+                                            workers_needed)
+
+
+@pytest.mark.parametrize('config,loads', [
+    ('depth/mbv2_baseline.py',
+     ['LoadImageFromFile', 'mmxtkd.LoadCheckedDepthAnnotation']),
+    ('seg/ade20k/dlv3-r50_baseline.py',
+     ['LoadImageFromFile', 'mmxtkd.LoadCheckedSegAnnotations']),
+    ('colorization/pix2pix_baseline.py', ['mmxtkd.LoadCheckedPairedImage']),
+    ('sat2map/cyclegan_baseline.py',
+     ['mmagic.LoadImageFromFile', 'mmagic.LoadImageFromFile'])])
+def test_the_decode_floor_is_the_pipelines_leading_loads(config, loads):
+    cfg = Config.fromfile(osp.join(REPO, 'configs', config),
+                          import_custom_modules=False)
+    pipeline = cfg.train_dataloader.dataset.pipeline
+    assert [t['type'] for t in loading_prefix(pipeline)] == loads
+    assert len(pipeline) > len(loads)
+
+
+def test_a_pipeline_without_loads_has_no_floor():
+    with pytest.raises(ValueError, match='does not start with a Load'):
+        loading_prefix([dict(type='RandomFlip'), dict(type='LoadImage')])
+
+
+def test_workers_deliver_the_batch_at_the_step_rate():
+    assert workers_needed(100.0, 4.0, 16) == 1  # 64 images/s
+    assert workers_needed(10.0, 4.0, 16) == 7   # 6.4 -> 7
+    assert workers_needed(64.0, 4.0, 16) == 1   # exactly one
+
+
+def test_costs_on_a_small_synthetic_tree(tmp_path):
+    from mmxtkd.datasets import make_synthetic_nyu
+    root = str(tmp_path / 'nyu')
+    make_synthetic_nyu(root, train_scenes=2, test_scenes=1,
+                       frames_per_scene=2, size=(48, 64))
+    cfg = Config.fromfile(osp.join(REPO, 'configs', 'depth',
+                                   'mbv2_baseline.py'))
+    dataset = cfg.train_dataloader.dataset
+    dataset.data_root = root
+    costs = pipeline_costs(dataset, cfg.default_scope, samples=4)
+    assert costs['images_per_s'] > 0 and costs['decode_images_per_s'] > 0
+    assert costs['ratio'] == pytest.approx(
+        costs['decode_images_per_s'] / costs['images_per_s'])

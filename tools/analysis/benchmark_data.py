@@ -1,0 +1,51 @@
+"""How fast a config's training pipeline prepares images, against decoding
+alone, and how many data-loader workers feed a GPU at a given step rate.
+
+    python tools/analysis/benchmark_data.py CONFIG [CONFIG ...] \
+        [--samples 30] [--steps-per-s 4] [--cfg-options key=value ...]
+
+For each CONFIG, the training data set is built with its own pipeline and
+with the pipeline's leading ``Load*`` transforms alone (reading and decoding
+the same files: the floor), and both are timed on the same samples in this
+process, one data-loader worker's share (median seconds per sample). Printed:
+images per second per worker for both, their ratio, and the workers that
+deliver the config's batch per process at ``--steps-per-s`` training steps
+a second.
+"""
+import argparse
+
+from mmengine.config import Config, DictAction
+
+import mmxtkd  # noqa: F401  (mmxtkd:: configs)
+import mmxtkd.datasets  # noqa: F401  (registers the transforms)
+from mmxtkd.analysis.data_benchmark import pipeline_costs, workers_needed
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('configs', nargs='+', metavar='CONFIG')
+    parser.add_argument('--samples', type=int, default=30)
+    parser.add_argument('--steps-per-s', type=float, default=4.0,
+                        help='training steps a second the GPU runs')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help='overrides for every config, as train.py')
+    args = parser.parse_args(argv)
+    print('| config | pipeline img/s/worker | decode img/s/worker | '
+          f'pipeline / decode | workers for {args.steps_per_s:g} steps/s |')
+    print('|---|---|---|---|---|')
+    for path in args.configs:
+        cfg = Config.fromfile(path)
+        if args.cfg_options:
+            cfg.merge_from_dict(args.cfg_options)
+        loader = cfg.train_dataloader
+        costs = pipeline_costs(loader.dataset, cfg.get('default_scope'),
+                               args.samples)
+        workers = workers_needed(costs['images_per_s'], args.steps_per_s,
+                                 loader.batch_size)
+        print(f"| {path} | {costs['images_per_s']:.1f} | "
+              f"{costs['decode_images_per_s']:.1f} | {costs['ratio']:.2f} | "
+              f'{workers} (batch {loader.batch_size}) |')
+
+
+if __name__ == '__main__':
+    main()
