@@ -102,6 +102,15 @@ if [ "$OPS" != cpu ] && [ "$TORCH_CUDA" != - ] && { [ "$HAS_GPU" = 1 ] || [ "${M
   command -v nvcc >/dev/null || [ -x "${CUDA_HOME:-/usr/local/cuda}/bin/nvcc" ] \
     || die "a CUDA torch and a GPU are present but nvcc is not: install the CUDA toolkit matching torch (CUDA $TORCH_CUDA) and set CUDA_HOME, or build mmcv's CPU ops only (MMXTKD_MMCV_OPS=cpu: enough for every mmxtkd config)"
   export FORCE_CUDA=1
+  # torch takes CUDA_HOME from nvcc's folder, wrong for an nvcc on PATH that is
+  # a wrapper (/usr/local/bin/nvcc here): the C++ files then miss the toolkit's
+  # headers. The first of nvcc's folder and /usr/local/cuda that has them.
+  if [ -z "${CUDA_HOME:-}" ]; then
+    for home in "$(dirname "$(dirname "$(command -v nvcc)")")" /usr/local/cuda; do
+      if [ -f "$home/include/cuda_runtime_api.h" ]; then export CUDA_HOME="$home"; break; fi
+    done
+    [ -n "${CUDA_HOME:-}" ] || die "found nvcc but not the CUDA toolkit's headers (include/cuda_runtime_api.h): set CUDA_HOME"
+  fi
   # torch's CUDA headers include cuSPARSE's, cuBLAS's, ... which a bare
   # toolkit (nvcc and the runtime) may lack: torch's own nvidia wheels carry
   # them. Searched after the toolkit's own include folder (-I), which wins.
