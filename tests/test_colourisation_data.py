@@ -28,6 +28,9 @@ def test_grayscale_copy_names_a_target_without_colour():
                        'grayscale .* needs colour targets'):
         GrayscaleCopy('img_photo', 'img_gray')(
             dict(img_photo=gray, img_photo_path='facades/7.jpg'))
+    for pixel in ((93, 90, 90), (90, 90, 93)):  # one step over: colour
+        gray[0, 0] = pixel
+        GrayscaleCopy('img_photo', 'img_gray')(dict(img_photo=gray.copy()))
     with pytest.raises(ValueError, match=r'8.jpg: img_photo has shape '
                        r'\(4, 4\)'):
         GrayscaleCopy('img_photo', 'img_gray')(

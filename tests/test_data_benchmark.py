@@ -47,6 +47,12 @@ def test_costs_on_a_small_synthetic_tree(tmp_path):
     dataset = cfg.train_dataloader.dataset
     dataset.data_root = root
     costs = pipeline_costs(dataset, cfg.default_scope, samples=4)
-    assert costs['images_per_s'] > 0 and costs['decode_images_per_s'] > 0
+    names = [name for name, _ in costs['transforms']]
+    assert names == [t['type'] for t in dataset.pipeline]
+    seconds = [s for _, s in costs['transforms']]
+    assert all(s > 0 for s in seconds)
+    # the floor is the two loads, the whole the sum of every transform
+    assert costs['decode_images_per_s'] == pytest.approx(1 / sum(seconds[:2]))
+    assert costs['images_per_s'] == pytest.approx(1 / sum(seconds))
     assert costs['ratio'] == pytest.approx(
         costs['decode_images_per_s'] / costs['images_per_s'])

@@ -26,9 +26,10 @@ train_pipeline = [
     dict(type='LoadImageFromFile'), load_annotations,
     dict(type='RandomResize', scale=(96, 64), ratio_range=(0.5, 2.0),
          keep_ratio=True),
-    dict(type='mmseg.RandomCrop', crop_size=(64, 64), cat_max_ratio=0.75),
+    dict(type='mmxtkd.HistogramRandomCrop', crop_size=(64, 64),
+         cat_max_ratio=0.75),
     dict(type='mmseg.RandomFlip', prob=0.5),
-    dict(type='mmseg.PhotoMetricDistortion'),
+    dict(type='mmxtkd.LookupPhotoMetricDistortion'),
     dict(type='mmseg.PackSegInputs')
 ]
 test_pipeline = [

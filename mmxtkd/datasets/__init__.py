@@ -1,7 +1,8 @@
 """Data sets (NYUv2 in the AiT / BTS layout, COCO as 80-class semantic
 segmentation, paired and unpaired translation images), their synthetic
 stand-ins, checked label loading, colourisation inputs made in the
-pipeline, and seeded albumentations."""
+pipeline, seeded albumentations, and mmseg's augmentations computed
+faster."""
 from .coco_semantic80 import COCOSemantic80Dataset, instances_to_label_maps
 from .colourisation import GrayscaleCopy
 from .depth_annotations import LoadCheckedDepthAnnotation
@@ -9,6 +10,7 @@ from .nyu_depth_v2 import NYUDepthV2Dataset
 from .paired_images import LoadCheckedPairedImage
 from .seeded_albu import SeededAlbu
 from .seg_annotations import LoadCheckedSegAnnotations
+from .seg_augmentations import HistogramRandomCrop, LookupPhotoMetricDistortion
 from .synthetic_colourisation import make_synthetic_colourisation
 from .synthetic_depth import make_synthetic_nyu
 from .synthetic_sat2map import make_synthetic_sat2map
@@ -21,5 +23,6 @@ __all__ = [
     'SYNTHETIC_SEG_CLASSES', 'GrayscaleCopy', 'make_synthetic_colourisation',
     'LoadCheckedPairedImage', 'UnpairedTranslationDataset',
     'split_paired_folder', 'make_synthetic_sat2map', 'SeededAlbu',
-    'LoadCheckedDepthAnnotation'
+    'LoadCheckedDepthAnnotation', 'LookupPhotoMetricDistortion',
+    'HistogramRandomCrop'
 ]

@@ -42,15 +42,17 @@ class GrayscaleCopy(BaseTransform):
             raise ValueError(f'{path}: {self.key} has shape {img.shape}; '
                              'colourisation needs a (H, W, 3) colour image '
                              "(load it with color_type='color')")
-        spread = np.abs(np.diff(img.astype(np.int16), axis=2)).max()
+        img = np.ascontiguousarray(img)
+        c0, c1, c2 = cv2.split(img)
+        spread = max(cv2.absdiff(c0, c1).max(), cv2.absdiff(c1, c2).max())
         if spread <= self.tolerance:
             raise ValueError(f'{path}: {self.key} is grayscale (its channels '
                              f'differ by at most {spread}); colourisation '
                              'needs colour targets')
         code = (cv2.COLOR_BGR2GRAY if self.channel_order == 'bgr' else
                 cv2.COLOR_RGB2GRAY)
-        gray = cv2.cvtColor(np.ascontiguousarray(img), code)
-        results[self.out_key] = np.repeat(gray[..., None], 3, axis=2)
+        results[self.out_key] = cv2.cvtColor(cv2.cvtColor(img, code),
+                                             cv2.COLOR_GRAY2BGR)
         return results
 
     def __repr__(self) -> str:

@@ -9,7 +9,7 @@ from mmxtkd.registry import DATASETS
 
 PREPARE_HINT = ('Prepare NYUv2 with tools/dataset_converters/nyu_depth_v2.py '
                 '(or make the synthetic stand-in with tools/dataset_converters/'
-                'make_synthetic_depth.py).')
+                'make_synthetic.py).')
 
 
 def find_pairs(root: str) -> List[Tuple[str, str]]:

@@ -5,12 +5,13 @@ alone, and how many data-loader workers feed a GPU at a given step rate.
         [--samples 30] [--steps-per-s 4] [--cfg-options key=value ...]
 
 For each CONFIG, the training data set is built with its own pipeline and
-with the pipeline's leading ``Load*`` transforms alone (reading and decoding
-the same files: the floor), and both are timed on the same samples in this
-process, one data-loader worker's share (median seconds per sample). Printed:
-images per second per worker for both, their ratio, and the workers that
-deliver the config's batch per process at ``--steps-per-s`` training steps
-a second.
+each transform is timed on the same samples in this process, one
+data-loader worker's share (mean seconds per sample). The pipeline's leading
+``Load*`` transforms (reading and decoding the files) are its floor. Printed:
+images per second per worker for the pipeline and its floor, their ratio,
+and the workers that deliver the config's batch per process at
+``--steps-per-s`` training steps a second; with ``--breakdown``, each
+transform's milliseconds per image too.
 """
 import argparse
 
@@ -29,7 +30,10 @@ def main(argv=None) -> None:
                         help='training steps a second the GPU runs')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='overrides for every config, as train.py')
+    parser.add_argument('--breakdown', action='store_true',
+                        help='each transform\'s milliseconds per image')
     args = parser.parse_args(argv)
+    breakdowns = []
     print('| config | pipeline img/s/worker | decode img/s/worker | '
           f'pipeline / decode | workers for {args.steps_per_s:g} steps/s |')
     print('|---|---|---|---|---|')
@@ -45,6 +49,12 @@ def main(argv=None) -> None:
         print(f"| {path} | {costs['images_per_s']:.1f} | "
               f"{costs['decode_images_per_s']:.1f} | {costs['ratio']:.2f} | "
               f'{workers} (batch {loader.batch_size}) |')
+        breakdowns.append((path, costs['transforms']))
+    if args.breakdown:
+        for path, transforms in breakdowns:
+            print(f'\n{path}\n\n| transform | ms / image |\n|---|---|')
+            for name, seconds in transforms:
+                print(f'| {name} | {seconds * 1e3:.2f} |')
 
 
 if __name__ == '__main__':

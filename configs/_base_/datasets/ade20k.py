@@ -1,7 +1,9 @@
 # ADE20K scene parsing (SceneParsing ADEChallengeData2016: 150 classes,
 # 20,210 train / 2,000 val) through mmseg's ADE20KDataset, in its usual
 # layout (data/ade/ADEChallengeData2016/{images,annotations}/{training,
-# validation}), with mmseg's 512x512 augmentations. Labels are loaded by
+# validation}), with mmseg's 512x512 augmentations (its crop and photometric
+# distortion as mmxtkd computes them faster, bit for bit: see
+# mmxtkd/datasets/seg_augmentations.py). Labels are loaded by
 # mmxtkd.LoadCheckedSegAnnotations: a label map that does not fit its image,
 # or a label outside the classes, is an error naming the file.
 dataset_type = 'mmseg.ADE20KDataset'
@@ -15,9 +17,13 @@ augmentations = [
         scale=scale,
         ratio_range=(0.5, 2.0),
         keep_ratio=True),
-    dict(type='mmseg.RandomCrop', crop_size=crop_size, cat_max_ratio=0.75),
+    dict(
+        type='mmxtkd.HistogramRandomCrop',  # mmseg.RandomCrop, faster
+        crop_size=crop_size,
+        cat_max_ratio=0.75),
     dict(type='mmseg.RandomFlip', prob=0.5),
-    dict(type='mmseg.PhotoMetricDistortion'),
+    # mmseg.PhotoMetricDistortion, bit for bit and faster
+    dict(type='mmxtkd.LookupPhotoMetricDistortion'),
 ]
 load_annotations = dict(
     type='mmxtkd.LoadCheckedSegAnnotations', num_classes=num_classes)

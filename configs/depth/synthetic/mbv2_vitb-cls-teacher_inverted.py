@@ -1,7 +1,7 @@
 # The main job on the embedded synthetic NYUv2-layout data set, sized for a
 # 2-core CPU in minutes (`make demo`). Differences from the parent config:
 # - data: data/nyu_depth_v2_synthetic (tools/dataset_converters/
-#   make_synthetic_depth.py), 96x128 frames; the parent's 480x480 random crop
+#   make_synthetic.py), 96x128 frames; the parent's 480x480 random crop
 #   then keeps whole frames, the other augmentations are unchanged;
 # - student: trains from scratch (no ImageNet weights on a machine with no
 #   downloads); the paper's encoder starts from ImageNet weights;
