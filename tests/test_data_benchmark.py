@@ -1,11 +1,13 @@
-"""tools/analysis/benchmark_data.py's pieces: the decode floor of each
-task's pipeline, the worker count, and the timings on a small tree."""
+"""tools/analysis/benchmark_data.py's pieces (the decode floor of each
+task's pipeline, the worker count, the timings on a small tree) and the
+synthetic sets it is measured on (tools/dataset_converters/make_synthetic.py)."""
 import os.path as osp
 
+import cv2
 import pytest
 from mmengine.config import Config
 
-from conftest import REPO
+from conftest import REPO, run_script
 from mmxtkd.analysis.data_benchmark import (loading_prefix, pipeline_costs,
                                             workers_needed)
 
@@ -56,3 +58,25 @@ def test_costs_on_a_small_synthetic_tree(tmp_path):
     assert costs['images_per_s'] == pytest.approx(1 / sum(seconds))
     assert costs['ratio'] == pytest.approx(
         costs['decode_images_per_s'] / costs['images_per_s'])
+
+
+@pytest.mark.parametrize('task,marker', [
+    ('depth', 'nyudepthv2_train_files_with_gt.txt'),
+    ('seg', 'images/training/ADE_train_00000002.jpg'),
+    ('colourisation', 'train/2.png'),
+    ('sat2map', 'trainA/2_A.png')])
+def test_make_synthetic_writes_each_tasks_layout_at_the_size(
+        tmp_path, task, marker):
+    out = tmp_path / task
+    printed = run_script(
+        osp.join(REPO, 'tools', 'dataset_converters', 'make_synthetic.py'),
+        '--task', task, '--out', out, '--train', 2, '--test', 1,
+        '--frames', 1, '--size', 24, 40)
+    assert (out / marker).is_file(), printed
+    if task == 'depth':
+        img = cv2.imread(str(next(out.glob('sync/*/rgb_*.jpg'))))
+    else:
+        img = cv2.imread(str(out / marker))
+    width = 80 if task == 'colourisation' else 40  # colour | gray
+    assert img.shape == (24, width, 3)
+    assert 'train' in printed and 'done in' in printed
