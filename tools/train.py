@@ -2,12 +2,11 @@
 import argparse
 import os.path as osp
 
-import torch
 from mmengine.runner import Runner
 
 from mmxtkd.utils import (adapt_to_cpu_distributed, add_common_arguments,
                           finish_distributed, load_tool_config)
-from mmxtkd.utils.launch import use_amp_optim_wrapper
+from mmxtkd.utils.launch import enable_amp
 from mmxtkd.utils.run_checkpoint import (check_resume_fits,
                                          check_resume_same_config,
                                          last_intact_checkpoint)
@@ -36,18 +35,6 @@ def parse_args():
         "config's auto_scale_lr.base_batch_size (the paper's total batch)")
     add_common_arguments(parser)
     return parser.parse_args()
-
-
-def enable_amp(cfg) -> None:
-    """mmengine's AmpOptimWrapper, in bfloat16 where the GPU supports it
-    (float32's range: nothing overflows), else float16, both with dynamic
-    loss scaling (a no-op in effect for bfloat16)."""
-    if not torch.cuda.is_available():
-        raise SystemExit(
-            "--amp needs a CUDA GPU: mmengine's AmpOptimWrapper refuses to "
-            'train on a CPU. Train without --amp here.')
-    use_amp_optim_wrapper(
-        cfg, 'bfloat16' if torch.cuda.is_bf16_supported() else 'float16')
 
 
 def main():

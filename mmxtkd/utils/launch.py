@@ -1,5 +1,6 @@
-"""What tools/train.py and tools/test.py share: their common command-line
-options, loading the config they run, and running distributed on CPUs."""
+"""What tools/train.py, tools/test.py and the training benchmark share: their
+common command-line options, loading the config they run, running
+distributed on CPUs, and mixed precision."""
 import argparse
 import logging
 import os
@@ -140,3 +141,17 @@ def use_amp_optim_wrapper(cfg: Config, dtype: str) -> None:
         sub.type = 'AmpOptimWrapper'
         sub.setdefault('dtype', dtype)
         sub.setdefault('loss_scale', 'dynamic')
+
+
+def enable_amp(cfg: Config) -> None:
+    """``--amp`` of the training tools: mmengine's AmpOptimWrapper, in
+    bfloat16 where the GPU supports it (float32's range: nothing
+    overflows), else float16, both with dynamic loss scaling (a no-op in
+    effect for bfloat16)."""
+    import torch
+    if not torch.cuda.is_available():
+        raise SystemExit(
+            "--amp needs a CUDA GPU: mmengine's AmpOptimWrapper refuses to "
+            'train on a CPU. Train without --amp here.')
+    use_amp_optim_wrapper(
+        cfg, 'bfloat16' if torch.cuda.is_bf16_supported() else 'float16')
