@@ -57,6 +57,7 @@ def test_a_timed_run_trains_only_and_fits_in_one_epoch():
     assert timed.val_dataloader is None and timed.test_evaluator is None
     assert timed.param_scheduler is None
     assert timed.default_hooks.checkpoint is None
+    assert 'visualization' not in timed.default_hooks  # mmseg's
     assert timed.default_hooks.logger.interval == 10
     assert timed.log_processor == dict(by_epoch=False, window_size=10)
     dataset = timed.train_dataloader.dataset

@@ -73,9 +73,8 @@ def timed_run_config(cfg: Config, iters: int, log_interval: int = 10,
         cfg[key] = None
     cfg.param_scheduler = None
     hooks = cfg.get('default_hooks') or {}
-    for name in ('checkpoint', 'visualization'):
-        if name in hooks:
-            hooks[name] = None
+    hooks['checkpoint'] = None  # None drops one of mmengine's own hooks,
+    hooks.pop('visualization', None)  # a task's must go
     hooks['logger'] = dict(type='LoggerHook', interval=log_interval)
     cfg.default_hooks = hooks
     cfg.log_processor = dict(by_epoch=False, window_size=log_interval)
