@@ -1,4 +1,4 @@
-from .hooks import SpectralRankHook
+from .hooks import SpectralRankHook, TeacherClassCentresHook
 from .schedulers import OneCycleLR
 
-__all__ = ['SpectralRankHook', 'OneCycleLR']
+__all__ = ['SpectralRankHook', 'OneCycleLR', 'TeacherClassCentresHook']

@@ -1,9 +1,11 @@
+from .backbones import MobileNetV1, WideResNetCIFAR
 from .depth import (LightSkipDepthDecoder, SkipDepthDecoder,
                     SkipDepthDecoderDW)
 from .distillers import CrossTaskDistiller, FeatureDistillation
 from .linear_bridge import LinearlyBridgedEncoder
-from .losses import (ATLoss, EnsembleCosineLoss, FitNetsLoss, PKTLoss,
-                     RelationalTripletLoss, SILogLoss, SpectralRegLoss)
+from .losses import (ATLoss, ClassMeanKDLoss, EnsembleCosineLoss,
+                     FitNetsLoss, PKTLoss, RelationalTripletLoss, SILogLoss,
+                     SpectralRegLoss, TripletProbabilityLoss)
 from .projectors import (InvertedProjector, ProjectorEnsemble,
                          TraditionalProjector)
 from .teachers import FrozenTeacher
@@ -14,5 +16,7 @@ __all__ = [
     'FrozenTeacher', 'FitNetsLoss', 'ATLoss', 'PKTLoss', 'EnsembleCosineLoss',
     'SpectralRegLoss', 'RelationalTripletLoss', 'CrossTaskDistiller',
     'FeatureDistillation', 'SILogLoss', 'SkipDepthDecoder', 'SkipDepthDecoderDW',
-    'LightSkipDepthDecoder', 'TorchvisionFeatures', 'LinearlyBridgedEncoder'
+    'LightSkipDepthDecoder', 'TorchvisionFeatures', 'LinearlyBridgedEncoder',
+    'TripletProbabilityLoss', 'ClassMeanKDLoss', 'MobileNetV1',
+    'WideResNetCIFAR'
 ]

@@ -34,13 +34,21 @@ def resize_map(feat: torch.Tensor, size: Tuple[int, int]) -> torch.Tensor:
 def align_to_student(teacher_feat: torch.Tensor,
                      student_feat: torch.Tensor) -> torch.Tensor:
     """The teacher map (B, C_t, h, w) on the student map's grid
-    (B, C_s, H, W) (:func:`resize_map`); an error naming both shapes when
-    they cannot be aligned."""
-    if (teacher_feat.dim() != 4 or student_feat.dim() != 4
-            or len(teacher_feat) != len(student_feat)):
+    (B, C_s, H, W) (:func:`resize_map`); for a student embedding (B, C_s)
+    (a pooled output, a neck's), the teacher's embedding (B, C_t): its map
+    averaged over all positions (one output cell), or its own (B, C_t)
+    output as it is. An error naming both shapes when they cannot be
+    aligned."""
+    same_batch = len(teacher_feat) == len(student_feat)
+    if student_feat.dim() == 2 and teacher_feat.dim() in (2, 4) and \
+            same_batch:
+        return (teacher_feat if teacher_feat.dim() == 2 else
+                teacher_feat.mean((2, 3)))
+    if teacher_feat.dim() != 4 or student_feat.dim() != 4 or not same_batch:
         raise ValueError(
             f'the teacher map {tuple(teacher_feat.shape)} cannot be aligned '
             f'to the student map {tuple(student_feat.shape)}: both must be '
-            '(B, C, H, W) maps of the same batch (a teacher cut after its '
-            'pooling, or returning tokens, needs a node before it)')
+            '(B, C, H, W) maps of the same batch, or the student\'s an '
+            'embedding (B, C) (a teacher cut after its pooling, or returning '
+            'tokens, needs a node before it)')
     return resize_map(teacher_feat, student_feat.shape[-2:])

@@ -1,6 +1,7 @@
 """Task-agnostic cross-task distillation around any OpenMMLab student model."""
 import copy
-from typing import Dict, List, Optional
+from functools import partial
+from typing import Dict, List, Optional, Tuple
 
 import torch
 import torch.nn as nn
@@ -40,6 +41,14 @@ class FeatureDistillation(nn.Module):
     inverted (``teacher_to_student``) compares ``z_s`` with ``P(z_t)``,
     traditional compares ``P(z_s)`` with ``z_t``. Without a teacher the
     losses see ``(z_s, None)`` (teacher-free, e.g. ``SpectralRegLoss``).
+    ``z_s`` may also be an embedding (B, C_s); the teacher's is then its
+    map averaged over positions.
+
+    A loss that needs more than the two maps names it in a ``requires``
+    attribute (``('labels', 'logits')``: the batch's class indices (B,),
+    the student's logits (B, K)) and gets each as a keyword argument of
+    that name; the caller passes them (:class:`CrossTaskDistiller` does for
+    classifiers), and a loss whose need is not given is an error naming it.
 
     It is separate from the model wrapper so that students with their own
     ``train_step`` (GANs) can add the same terms.
@@ -70,6 +79,10 @@ class FeatureDistillation(nn.Module):
                                 f'number, got {weight!r}')
         self.student_channels = student_channels
         self.teacher_channels = teacher_channels
+        #: what the losses need besides the maps (``requires``), by loss
+        self.requirements: Dict[str, Tuple[str, ...]] = {
+            name: tuple(getattr(loss, 'requires', ()))
+            for name, loss in self.losses.items()}
         # whether the last teacher map was finite (a 0-d tensor: read only
         # when a loss turns out non-finite, so no step waits for it)
         self._teacher_finite: Optional[torch.Tensor] = None
@@ -105,8 +118,10 @@ class FeatureDistillation(nn.Module):
                     f'{feat.shape[1]} channels (shape {tuple(feat.shape)}, '
                     f'from {where}): the config disagrees with the model')
 
-    def forward(self, inputs: torch.Tensor,
-                student_feat: torch.Tensor) -> Dict[str, torch.Tensor]:
+    def forward(self, inputs: torch.Tensor, student_feat: torch.Tensor,
+                **extras: torch.Tensor) -> Dict[str, torch.Tensor]:
+        """The terms of a batch: ``inputs`` for the teacher, the student's
+        map or embedding, and what the losses require (``extras``)."""
         if not self.losses:
             return {}
         if student_feat.dim() == 4:
@@ -116,13 +131,14 @@ class FeatureDistillation(nn.Module):
             teacher_feat = align_to_student(self.teacher(inputs),
                                             student_feat)
             self._teacher_finite = torch.isfinite(teacher_feat).all()
-        return self.terms(student_feat, teacher_feat)
+        return self.terms(student_feat, teacher_feat, **extras)
 
     def terms(self, student_feat: torch.Tensor,
-              teacher_feat: Optional[torch.Tensor]
-              ) -> Dict[str, torch.Tensor]:
+              teacher_feat: Optional[torch.Tensor],
+              **extras: torch.Tensor) -> Dict[str, torch.Tensor]:
         """The loss terms of a student map and a teacher map already on its
-        grid (None teacher-free): the projector, then each loss."""
+        grid (None teacher-free): the projector, then each loss, given
+        the ``extras`` it requires."""
         pred, target = student_feat, teacher_feat
         if teacher_feat is not None:
             self._check_channels('teacher', teacher_feat)
@@ -131,8 +147,20 @@ class FeatureDistillation(nn.Module):
                     target = self.projector(teacher_feat)
                 else:
                     pred = self.projector(student_feat)
-        return {f'loss_distill_{name}': loss(pred, target)
-                for name, loss in self.losses.items()}
+        terms = {}
+        for name, loss in self.losses.items():
+            needs = self.requirements[name]
+            missing = [k for k in needs if extras.get(k) is None]
+            if missing:
+                raise ValueError(
+                    f'distill_losses.{name} ({type(loss).__name__}) needs '
+                    f'the {" and the ".join(missing)} of the batch, which '
+                    'this student does not give (a classifier distilled by '
+                    'CrossTaskDistiller gives labels, and logits with '
+                    'student_logits set)')
+            terms[f'loss_distill_{name}'] = loss(
+                pred, target, **{k: extras[k] for k in needs})
+        return terms
 
 
 @MODELS.register_module()
@@ -156,6 +184,11 @@ class CrossTaskDistiller(FiniteLossesMixin, BaseModel):
             ``Z_s`` ("right after the encoder"), captured with a forward hook
             while the student computes its own loss, so nothing runs twice.
         student_feature_index: which output when it returns several.
+        student_logits: dotted name of the student submodule whose output
+            is its logits (B, K), e.g. ``'head.fc'`` of an mmpretrain
+            classifier, captured likewise; for losses that require them
+            (REFILLED's classifier stage). The labels such losses require
+            are the data samples' ``gt_label``.
 
     ``loss`` returns the student's losses plus the distillation terms;
     ``predict`` and ``tensor`` modes are the student's own.
@@ -170,6 +203,7 @@ class CrossTaskDistiller(FiniteLossesMixin, BaseModel):
                  teacher_channels: Optional[int] = None,
                  student_feature: str = 'backbone',
                  student_feature_index: int = -1,
+                 student_logits: Optional[str] = None,
                  init_cfg=None) -> None:
         super().__init__(init_cfg=init_cfg)
         self.student = build_in_own_scope(ROOT_MODELS, student)
@@ -177,15 +211,29 @@ class CrossTaskDistiller(FiniteLossesMixin, BaseModel):
         self.distill = FeatureDistillation(distill_losses or {}, teacher,
                                            projector, student_channels,
                                            teacher_channels)
-        try:
-            hooked = self.student.get_submodule(student_feature)
-        except AttributeError as e:
-            raise ValueError(f'the student {type(self.student).__name__} has '
-                             f'no submodule {student_feature!r}') from e
+        needs = {k for r in self.distill.requirements.values() for k in r}
+        if 'logits' in needs and student_logits is None:
+            users = [n for n, r in self.distill.requirements.items()
+                     if 'logits' in r]
+            raise ValueError(f'distill_losses.{users[0]} needs the '
+                             "student's logits: set student_logits to the "
+                             "module that gives them (e.g. 'head.fc')")
+        self._needs_labels = 'labels' in needs
         self.student_feature_index = student_feature_index
         self.student_feature_name = student_feature
-        self._captured: Optional[List[torch.Tensor]] = None
-        hooked.register_forward_hook(self._capture)
+        #: what is captured while the student runs -> (config key, module)
+        self._hooked = {'feature': ('student_feature', student_feature)}
+        if student_logits is not None:
+            self._hooked['logits'] = ('student_logits', student_logits)
+        for role, (key, name) in self._hooked.items():
+            try:
+                hooked = self.student.get_submodule(name)
+            except AttributeError as e:
+                raise ValueError(f'{key}: the student '
+                                 f'{type(self.student).__name__} has no '
+                                 f'submodule {name!r}') from e
+            hooked.register_forward_hook(partial(self._capture, role))
+        self._captured: Optional[Dict[str, List[torch.Tensor]]] = None
 
     def init_weights(self) -> None:
         """Check the student's ``Pretrained`` inits (the file exists and fits
@@ -193,17 +241,18 @@ class CrossTaskDistiller(FiniteLossesMixin, BaseModel):
         check_pretrained_inits(self.student)
         super().init_weights()
 
-    def _capture(self, module: nn.Module, args, output) -> None:
-        if self._captured is not None:
-            if isinstance(output, (list, tuple)):
-                index, count = self.student_feature_index, len(output)
-                if not -count <= index < count:
-                    raise ValueError(
-                        f'student_feature_index = {index}, but '
-                        f'{self.student_feature_name!r} returns {count} '
-                        'outputs')
-                output = output[index]
-            self._captured.append(output)
+    def _capture(self, role: str, module: nn.Module, args, output) -> None:
+        if self._captured is None:
+            return
+        if role == 'feature' and isinstance(output, (list, tuple)):
+            index, count = self.student_feature_index, len(output)
+            if not -count <= index < count:
+                raise ValueError(
+                    f'student_feature_index = {index}, but '
+                    f'{self.student_feature_name!r} returns {count} '
+                    'outputs')
+            output = output[index]
+        self._captured[role].append(output)
 
     def forward(self, inputs: torch.Tensor, data_samples=None,
                 mode: str = 'tensor'):
@@ -212,34 +261,51 @@ class CrossTaskDistiller(FiniteLossesMixin, BaseModel):
         return self.student(inputs, data_samples, mode=mode)
 
     def _run_student(self, inputs: torch.Tensor, data_samples, mode: str):
-        """The student's output in ``mode`` and ``Z_s`` of the same run."""
+        """The student's output in ``mode`` and what the hooks captured in
+        the same run (``{'feature': Z_s[, 'logits': logits]}``)."""
         if inputs.shape[0] == 0:
             raise ValueError('CrossTaskDistiller: empty batch')
-        self._captured = []
+        self._captured = {role: [] for role in self._hooked}
         try:
             output = self.student(inputs, data_samples, mode=mode)
             captured = self._captured
         finally:
             self._captured = None
-        if len(captured) != 1:
-            raise RuntimeError(
-                f'the student_feature {self.student_feature_name!r} ran '
-                f'{len(captured)} times during one {mode} pass; expected '
-                'once (a module the student calls directly, once per pass, '
-                "such as its backbone: a head's loss() runs its forward "
-                'without the call that hooks see)')
-        return output, captured[0]
+        for role, outputs in captured.items():
+            if len(outputs) != 1:
+                key, name = self._hooked[role]
+                raise RuntimeError(
+                    f'the {key} {name!r} ran {len(outputs)} times during one '
+                    f'{mode} pass; expected once (a module the student calls '
+                    'directly, once per pass, such as its backbone: a '
+                    "head's loss() runs its forward without the call that "
+                    'hooks see)')
+        return output, {role: outputs[0] for role, outputs in captured.items()}
+
+    @staticmethod
+    def batch_labels(data_samples, device: torch.device) -> torch.Tensor:
+        """(B,) class indices: each data sample's ``gt_label``."""
+        if not data_samples or any('gt_label' not in s for s in data_samples):
+            raise ValueError('a distillation loss needs the labels of the '
+                             "batch, but its data samples have no gt_label "
+                             '(a classification data set gives them)')
+        return torch.cat([s.gt_label.reshape(-1)[:1] for s in
+                          data_samples]).to(device)
 
     def loss(self, inputs: torch.Tensor, data_samples) -> Dict[str, torch.Tensor]:
-        losses, student_feat = self._run_student(inputs, data_samples, 'loss')
-        losses.update(self.distill(inputs, student_feat))
+        extras = {}
+        if self._needs_labels:  # before the student's own loss reads them
+            extras['labels'] = self.batch_labels(data_samples, inputs.device)
+        losses, captured = self._run_student(inputs, data_samples, 'loss')
+        extras.update((k, v) for k, v in captured.items() if k != 'feature')
+        losses.update(self.distill(inputs, captured['feature'], **extras))
         return losses
 
     def student_feature(self, inputs: torch.Tensor,
                         data_samples=None) -> torch.Tensor:
         """``Z_s`` of a batch, as the distillation terms see it (the student
         run in ``tensor`` mode)."""
-        return self._run_student(inputs, data_samples, 'tensor')[1]
+        return self._run_student(inputs, data_samples, 'tensor')[1]['feature']
 
     @staticmethod
     def plain_student_config(model_cfg: dict) -> dict:

@@ -2,9 +2,11 @@ from .attention_transfer import ATLoss
 from .ensemble_cosine import EnsembleCosineLoss
 from .fitnets import FitNetsLoss
 from .pkt import PKTLoss
+from .refilled import ClassMeanKDLoss, TripletProbabilityLoss
 from .relational import RelationalTripletLoss
 from .silog import SILogLoss
 from .spectral import SpectralRegLoss
 
 __all__ = ['FitNetsLoss', 'ATLoss', 'PKTLoss', 'EnsembleCosineLoss',
-           'SpectralRegLoss', 'RelationalTripletLoss', 'SILogLoss']
+           'SpectralRegLoss', 'RelationalTripletLoss', 'SILogLoss',
+           'TripletProbabilityLoss', 'ClassMeanKDLoss']
