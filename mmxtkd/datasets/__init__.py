@@ -1,10 +1,12 @@
 """Data sets (NYUv2 in the AiT / BTS layout, COCO as 80-class semantic
 segmentation, paired and unpaired translation images), their synthetic
 stand-ins, checked label loading, colourisation inputs made in the
-pipeline, seeded albumentations, and mmseg's augmentations computed
-faster."""
+pipeline, seeded albumentations, mmseg's augmentations computed faster,
+and REFILLED's class-split CUB and offline CIFAR-100."""
+from .checked_cifar import CheckedCIFAR100
 from .coco_semantic80 import COCOSemantic80Dataset, instances_to_label_maps
 from .colourisation import GrayscaleCopy
+from .cub_class_split import CUBClassSplit
 from .depth_annotations import LoadCheckedDepthAnnotation
 from .nyu_depth_v2 import NYUDepthV2Dataset
 from .paired_images import LoadCheckedPairedImage
@@ -24,5 +26,5 @@ __all__ = [
     'LoadCheckedPairedImage', 'UnpairedTranslationDataset',
     'split_paired_folder', 'make_synthetic_sat2map', 'SeededAlbu',
     'LoadCheckedDepthAnnotation', 'LookupPhotoMetricDistortion',
-    'HistogramRandomCrop'
+    'HistogramRandomCrop', 'CUBClassSplit', 'CheckedCIFAR100'
 ]
