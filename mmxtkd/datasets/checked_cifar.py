@@ -1,5 +1,7 @@
 """CIFAR-100 read from its python pickles, with errors that say what to do
 on a machine without internet."""
+import os.path as osp
+
 from mmpretrain.datasets import CIFAR100
 
 from mmxtkd.registry import DATASETS
@@ -26,10 +28,10 @@ class CheckedCIFAR100(CIFAR100):
     def load_data_list(self) -> list:
         if not self.download and not self._check_integrity():
             checked = ' and their md5 sums' if self.check_md5 else ''
+            root = self.data_prefix['root'] or '.'
             raise FileNotFoundError(
-                f"CIFAR-100 is not in {self.data_prefix['root']}/"
-                f'{self.base_folder}/ (train, test, meta{checked}): download '
-                f'{self.url} and extract it into '
-                f"{self.data_prefix['root'] or '.'}, or pass download=True "
-                'on a machine with internet')
+                f'CIFAR-100 is not in {osp.join(root, self.base_folder)} '
+                f'(train, test, meta{checked}): download {self.url} and '
+                f'extract it into {root}, or pass download=True on a machine '
+                'with internet')
         return super().load_data_list()
