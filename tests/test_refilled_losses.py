@@ -169,3 +169,21 @@ def test_dataset_centres_and_epoch_decay(monkeypatch):
     with pytest.raises(ValueError, match='num_classes = 4, but the logits '
                        'have 5'):
         loss(None, teacher, labels, torch.randn(2, 5))
+
+
+def test_logit_kd_is_hintons_against_numpy():
+    from mmxtkd.models.losses import LogitKDLoss
+    rng = np.random.default_rng(2)
+    teacher, student = rng.normal(size=(5, 4)) * 3, rng.normal(size=(5, 4))
+
+    def softmax(z):
+        e = np.exp(z - z.max(1, keepdims=True))
+        return e / e.sum(1, keepdims=True)
+
+    p, q = softmax(teacher / 4), softmax(student / 4)
+    expected = 0.9 * 16 * (p * np.log(p / q)).sum(1).mean()
+    value = LogitKDLoss(tau=4, loss_weight=0.9)(
+        None, torch.tensor(teacher), torch.tensor(student))
+    assert value.item() == pytest.approx(expected, rel=1e-6)
+    with pytest.raises(ValueError, match='standard KD needs the same'):
+        LogitKDLoss()(None, torch.randn(5, 4), torch.randn(5, 3))

@@ -4,8 +4,8 @@ from .depth import (LightSkipDepthDecoder, SkipDepthDecoder,
 from .distillers import CrossTaskDistiller, FeatureDistillation
 from .linear_bridge import LinearlyBridgedEncoder
 from .losses import (ATLoss, ClassMeanKDLoss, EnsembleCosineLoss,
-                     FitNetsLoss, PKTLoss, RelationalTripletLoss, SILogLoss,
-                     SpectralRegLoss, TripletProbabilityLoss)
+                     FitNetsLoss, LogitKDLoss, PKTLoss, RelationalTripletLoss,
+                     SILogLoss, SpectralRegLoss, TripletProbabilityLoss)
 from .projectors import (InvertedProjector, ProjectorEnsemble,
                          TraditionalProjector)
 from .teachers import FrozenTeacher
@@ -17,6 +17,6 @@ __all__ = [
     'SpectralRegLoss', 'RelationalTripletLoss', 'CrossTaskDistiller',
     'FeatureDistillation', 'SILogLoss', 'SkipDepthDecoder', 'SkipDepthDecoderDW',
     'LightSkipDepthDecoder', 'TorchvisionFeatures', 'LinearlyBridgedEncoder',
-    'TripletProbabilityLoss', 'ClassMeanKDLoss', 'MobileNetV1',
+    'TripletProbabilityLoss', 'ClassMeanKDLoss', 'LogitKDLoss', 'MobileNetV1',
     'WideResNetCIFAR'
 ]

@@ -91,7 +91,8 @@ def _build_model(model: Union[dict, str]) -> nn.Module:
 
 @MODELS.register_module()
 class FrozenTeacher(BaseModule):
-    """A frozen model of another task, returning its encoder map (B, C_t, h, w).
+    """A frozen model of another task, returning its encoder map (B, C_t, h, w)
+    (or what a classifier gives: embeddings or logits (B, C_t)).
 
     The wrapped network is built from its own scope (``type='mmpretrain.X'``,
     ``'mmseg.X'``, or a package config such as ``'mmdet::mask_rcnn/xxx.py'``),
@@ -114,7 +115,8 @@ class FrozenTeacher(BaseModule):
         feature: dotted name of the encoder inside the model; None takes
             an OpenMMLab model's ``backbone`` when it has one (dropping necks
             and heads), else the model itself (e.g. a
-            :class:`TorchvisionFeatures` adapter, already cut at its node).
+            :class:`TorchvisionFeatures` adapter, already cut at its node);
+            ``''`` the whole model (a classifier's logits, for KD).
         out_index: which output of the encoder to return when it returns
             several (default: the last); a sequence of indices returns a
             tuple of those maps (for a decoder that takes several).
@@ -322,8 +324,8 @@ class FrozenTeacher(BaseModule):
             out = out[0]
         if out.dim() == 3:
             out = tokens_to_map(out, self.num_extra_tokens, x.shape[-2:])
-        if out.dim() != 4:
+        if out.dim() not in (2, 4):
             raise ValueError('the teacher encoder returned a tensor of shape '
-                             f'{tuple(out.shape)}; expected a (B, C, h, w) map '
-                             'or (B, N, C) tokens')
+                             f'{tuple(out.shape)}; expected a (B, C, h, w) map, '
+                             '(B, N, C) tokens, or (B, C) embeddings / logits')
         return out

@@ -1,6 +1,7 @@
 from .attention_transfer import ATLoss
 from .ensemble_cosine import EnsembleCosineLoss
 from .fitnets import FitNetsLoss
+from .logit_kd import LogitKDLoss
 from .pkt import PKTLoss
 from .refilled import ClassMeanKDLoss, TripletProbabilityLoss
 from .relational import RelationalTripletLoss
@@ -9,4 +10,4 @@ from .spectral import SpectralRegLoss
 
 __all__ = ['FitNetsLoss', 'ATLoss', 'PKTLoss', 'EnsembleCosineLoss',
            'SpectralRegLoss', 'RelationalTripletLoss', 'SILogLoss',
-           'TripletProbabilityLoss', 'ClassMeanKDLoss']
+           'TripletProbabilityLoss', 'ClassMeanKDLoss', 'LogitKDLoss']
