@@ -1,0 +1,6 @@
+# As wrn-40-2_baseline.py, with a WRN-40-1 student (64-d embedding).
+_base_ = './wrn-40-2_baseline.py'
+model = dict(
+    student=dict(
+        backbone=dict(depth=40, widen_factor=1),
+        head=dict(in_channels=64)))

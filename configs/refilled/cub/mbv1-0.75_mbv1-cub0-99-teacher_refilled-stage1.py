@@ -1,0 +1,5 @@
+# As mbv1-1.0_mbv1-cub0-99-teacher_refilled-stage1.py, with MobileNet v1 of
+# width 0.75 (768-d embedding).
+_base_ = './mbv1-1.0_mbv1-cub0-99-teacher_refilled-stage1.py'
+model = dict(
+    student=dict(backbone=dict(widen_factor=0.75), head=dict(in_channels=768)))

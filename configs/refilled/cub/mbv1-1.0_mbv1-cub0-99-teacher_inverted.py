@@ -1,0 +1,15 @@
+# The paper's method on REFILLED's setting (reported by neither paper):
+# FitNets through the inverted projector, the cross-task CUB teacher's last
+# map (1024 x 7 x 7) projected into the student's (1024 x w), with the
+# student's cross-entropy, 1:1. 200 epochs.
+_base_ = [
+    './mbv1-1.0_baseline.py', '../../_base_/teachers/mbv1_cub0-99.py',
+    '../../_base_/projections/inverted.py'
+]
+model = dict(
+    teacher={{_base_.teacher}},
+    projector={{_base_.projector}},
+    teacher_channels={{_base_.teacher_channels}},
+    student_channels=1024,
+    student_feature='backbone',
+    distill_losses=dict(fitnets=dict(type='mmxtkd.FitNetsLoss')))
