@@ -195,8 +195,14 @@ def write_user_checkpoints(root: str) -> str:
     torch.save({'meta': {'mmdet_version': '3.3.0'},
                 'state_dict': maskrcnn.state_dict()},
                dst('mask_rcnn_r50_fpn_1x_coco.pth'))
-    depth = build_in_own_scope(MODELS, Config.fromfile(
-        osp.join(REPO, 'configs/depth/r50_baseline.py')).model)
-    torch.save({'meta': {'epoch': 25}, 'state_dict': depth.state_dict()},
-               dst('depth_r50_nyu.pth'))
+    # this package's own trained teachers, as their runs save them
+    for config, epochs, name in (
+            ('depth/r50_baseline.py', 25, 'depth_r50_nyu.pth'),
+            ('refilled/cub/mbv1-1.0_cub0-99.py', 200, 'mbv1-1.0_cub0-99.pth'),
+            ('refilled/cifar/wrn-40-2_baseline.py', 200,
+             'wrn-40-2_cifar100.pth')):
+        model = build_in_own_scope(MODELS, Config.fromfile(
+            osp.join(REPO, 'configs', config)).model)
+        torch.save({'meta': {'epoch': epochs},
+                    'state_dict': model.state_dict()}, dst(name))
     return root

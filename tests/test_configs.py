@@ -80,6 +80,22 @@ def test_there_is_a_config_for_every_family():
         'teacher_free/deit-ti_baseline.py',
         'teacher_free/deit-ti_spectral-r8.py',
         'teacher_free/deit-ti_spectral-r8_pooled.py'}
+    # REFILLED's tables: the CUB teacher on classes 0-99; MobileNet v1 of 4
+    # widths alone, REFILLED's stages 1 and 2, and the inverted FitNets;
+    # WRN-{40,16}-{2,1} alone (40-2 the teacher), KD and REFILLED
+    cub = 'mbv1-cub0-99-teacher'
+    assert {n for n in names if n.startswith('refilled/cub/')} == {
+        'refilled/cub/mbv1-1.0_cub0-99.py'} | {
+            f'refilled/cub/mbv1-{w}_{row}.py'
+            for w in ('1.0', '0.75', '0.5', '0.25')
+            for row in ('baseline', f'{cub}_refilled-stage1',
+                        f'{cub}_refilled-stage2', f'{cub}_inverted')}
+    assert {n for n in names if n.startswith('refilled/cifar/')} == {
+        f'refilled/cifar/wrn-{s}_{row}.py'
+        for s in ('40-2', '16-2', '40-1', '16-1')
+        for row in ('baseline', 'wrn-40-2-teacher_kd',
+                    'wrn-40-2-teacher_refilled-stage1',
+                    'wrn-40-2-teacher_refilled-stage2')}
     # table 2a: no teacher, and 5 teachers x 2 projections, on each data set
     for data in ('ade20k', 'coco'):
         family = {n for n in names if n.startswith(f'seg/{data}/dlv3-r50_')}
@@ -167,7 +183,10 @@ def test_config_builds_and_loads_its_weights(path, user_folder, read_once,
         teacher = backbone.encoder
         assert model.student.backbone.encoder.checkpoint == teacher.checkpoint
     elif teacher is not None:
-        assert model.distill.projector is not None
+        # a projector for the feature losses; REFILLED and KD relate
+        # embeddings and logits without one
+        projected = re.search(r'_(inverted|traditional)', path)
+        assert (model.distill.projector is not None) == bool(projected)
         assert model.distill.teacher.checkpoint == teacher.checkpoint
     if 'synthetic' in path:  # no weights on a demo machine
         assert teacher is None or teacher.checkpoint is None
@@ -179,7 +198,9 @@ def test_config_builds_and_loads_its_weights(path, user_folder, read_once,
     # encoder is a FrozenTeacher, checked above) the decoder
     part = 'decode_head' if bridged else 'backbone'
     pretrained = cfg.model.student[part].get('init_cfg')
-    if 'synthetic' in path or 'teacher_free/deit' in path:  # from scratch
+    # from scratch: the demos, DeiT, and REFILLED's networks (as its code)
+    if any(k in path for k in ('synthetic', 'teacher_free/deit',
+                               'refilled/')):
         assert pretrained is None
     else:
         assert pretrained.checkpoint.startswith('checkpoints/')

@@ -13,9 +13,10 @@ from mmxtkd.registry import MODELS
 class LogitKDLoss(nn.Module):
     """``tau^2 * KL(softmax(z_t / tau) || softmax(z_s / tau))``, averaged
     over the batch: ``target`` is the teacher's logits (B, K) (a
-    ``FrozenTeacher`` with ``feature=''`` over a classifier of the same
-    classes), the student's come from ``student_logits``; ``pred`` (the
-    student's embedding) is unused.
+    ``FrozenTeacher`` whose ``feature`` is a whole classifier of the same
+    classes, e.g. ``'student'`` of a distiller's checkpoint), the student's
+    come from ``student_logits``; ``pred`` (the student's embedding) is
+    unused.
 
     Args:
         tau: the temperature (4, as the KD baselines of the CIFAR-100
