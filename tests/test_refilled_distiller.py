@@ -8,7 +8,7 @@ from mmpretrain.structures import DataSample
 
 from mmxtkd.engine import TeacherClassCentresHook
 from mmxtkd.models import CrossTaskDistiller, FeatureDistillation
-from mmxtkd.models.losses.refilled import unit_embedding
+from mmxtkd.models.losses.refilled import pooled_embedding
 from test_distiller import STUDENT, TEACHER
 
 STAGE1 = dict(triplet=dict(type='mmxtkd.TripletProbabilityLoss', margin=2.0))
@@ -100,7 +100,8 @@ def test_class_centres_hook_sets_the_teachers_class_means():
     embs, labels = [], []
     for b in batches:
         data = model.data_preprocessor(b, training=False)
-        embs.append(unit_embedding(model.distill.teacher(data['inputs']), ''))
+        embs.append(pooled_embedding(model.distill.teacher(data['inputs']),
+                                     ''))
         labels += [int(s.gt_label) for s in b['data_samples']]
     embs, labels = torch.cat(embs).numpy(), np.array(labels)
     for c in (0, 1):

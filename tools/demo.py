@@ -4,6 +4,7 @@
     python tools/demo.py --task seg     # segmentation (make demo-seg)
     python tools/demo.py --task colourisation  # Pix2Pix (make demo-colourisation)
     python tools/demo.py --task sat2map  # CycleGAN (make demo-sat2map)
+    python tools/demo.py --task refilled [--seeds 3]  # (make demo-refilled)
 
 1. writes the task's synthetic data set when it is missing;
 2. for each of the task's configs: evaluates the untrained student, trains,
@@ -18,11 +19,18 @@
    final numerical ranks, and writes their spectra plot (paper figure 3);
    for the translation tasks also a strip of test images (rows of input |
    output | target).
+
+refilled runs REFILLED on real data, scikit-learn's handwritten digits
+(configs/refilled/digits/): a WRN-16-1 teacher trained on digits 0-4, then
+for each seed the student on digits 5-9 (10 training images a digit) alone
+and with REFILLED's two stages from that teacher; it prints the teacher's
+accuracy, each seed's student accuracies, their mean and spread, and the
+paired difference.
 """
 import argparse
 import os.path as osp
 import time
-from typing import Callable, Dict, List, NamedTuple, Tuple
+from typing import Callable, Dict, List, NamedTuple, Optional, Tuple
 
 import cv2
 import numpy as np
@@ -30,8 +38,9 @@ from mmengine.config import Config
 from mmengine.hooks import Hook
 from mmengine.runner import Runner
 
-from mmxtkd.datasets import (make_synthetic_ade, make_synthetic_colourisation,
-                             make_synthetic_nyu, make_synthetic_sat2map)
+from mmxtkd.datasets import (make_digits_class_split, make_synthetic_ade,
+                             make_synthetic_colourisation, make_synthetic_nyu,
+                             make_synthetic_sat2map)
 from mmxtkd.visualization import plot_spectrum, read_history
 
 
@@ -89,11 +98,15 @@ def run_name(config: str) -> str:
 
 
 def train_and_record(config: str, work_dir: str,
-                     strip: Tuple[str, str, str] = ()) -> Tuple[dict, dict]:
-    """Train one config; its metrics before and after training. With
-    ``strip`` keys, also writes ``work_dir/strip.png``."""
+                     strip: Tuple[str, str, str] = (),
+                     options: Optional[dict] = None) -> Tuple[dict, dict]:
+    """Train one config (with ``options`` merged in, as --cfg-options);
+    its metrics before and after training. With ``strip`` keys, also
+    writes ``work_dir/strip.png``."""
     cfg = Config.fromfile(config)
+    cfg.merge_from_dict(options or {})
     cfg.work_dir = work_dir
+    cfg.visualizer.name = work_dir  # one visualizer per run of this process
     runner = Runner.from_cfg(cfg)
     record = ValidateBeforeAndAfter()
     runner.register_hook(record)
@@ -116,13 +129,78 @@ def write_strip(runner: Runner, keys: Tuple[str, str, str], path: str,
     cv2.imwrite(path, np.concatenate(images, axis=0))
 
 
+REFILLED_DEMO = 'configs/refilled/digits/'
+REFILLED_RUNS = dict(
+    teacher='wrn-16-1_digits0-4.py', baseline='wrn-16-1_baseline.py',
+    stage1='wrn-16-1_wrn-16-1-digits0-4-teacher_refilled-stage1.py',
+    stage2='wrn-16-1_wrn-16-1-digits0-4-teacher_refilled-stage2.py')
+
+
+def last_checkpoint(work_dir: str) -> str:
+    with open(osp.join(work_dir, 'last_checkpoint')) as f:  # mmengine's
+        return f.read().strip()
+
+
+def refilled_demo(work_root: str, seeds: int) -> None:
+    """The teacher once, then per seed the student alone and REFILLED's
+    stages 1 and 2; their test accuracies."""
+    start = time.time()
+    data_root = 'data/digits_class_split'
+    if not osp.exists(osp.join(data_root, 'student', 'test')):
+        print(f'writing scikit-learn\'s digits to {data_root} ...', flush=True)
+        print(f'  {make_digits_class_split(data_root)}', flush=True)
+    config = {k: REFILLED_DEMO + v for k, v in REFILLED_RUNS.items()}
+    teacher_dir = osp.join(work_root, 'teacher')
+    _, teacher = train_and_record(config['teacher'], teacher_dir,
+                                  options={'randomness.seed': 0})
+    with_teacher = {'model.teacher.checkpoint': last_checkpoint(teacher_dir)}
+    accuracy = {'alone': [], 'REFILLED': []}
+    for seed in range(seeds):
+        root, seeded = osp.join(work_root, f'seed{seed}'), {
+            'randomness.seed': seed}
+        _, alone = train_and_record(config['baseline'],
+                                    osp.join(root, 'baseline'),
+                                    options=seeded)
+        train_and_record(config['stage1'], osp.join(root, 'stage1'),
+                         options=dict(seeded, **with_teacher))
+        _, refilled = train_and_record(
+            config['stage2'], osp.join(root, 'stage2'),
+            options=dict(seeded, **with_teacher,
+                         load_from=last_checkpoint(osp.join(root, 'stage1'))))
+        accuracy['alone'].append(alone['accuracy/top1'])
+        accuracy['REFILLED'].append(refilled['accuracy/top1'])
+    print(f'\nREFILLED on scikit-learn\'s digits ({time.time() - start:.0f} s '
+          'in all): top-1 accuracy (%) on the test images')
+    print(f'  teacher, digits 0-4 (721 training images): '
+          f'{teacher["accuracy/top1"]:.2f}')
+    print('  student, digits 5-9 (50 training images, 846 test):')
+    print(f"  {'seed':<8}{'alone':>10}{'REFILLED':>10}{'difference':>12}")
+    for seed in range(seeds):
+        a, r = accuracy['alone'][seed], accuracy['REFILLED'][seed]
+        print(f'  {seed:<8}{a:>10.2f}{r:>10.2f}{r - a:>+12.2f}')
+    diff = np.subtract(accuracy['REFILLED'], accuracy['alone'])
+    spread = {k: np.std(v, ddof=1) if seeds > 1 else 0.0
+              for k, v in accuracy.items()}
+    print(f"  {'mean':<8}{np.mean(accuracy['alone']):>10.2f}"
+          f"{np.mean(accuracy['REFILLED']):>10.2f}{diff.mean():>+12.2f}")
+    print(f"  {'std':<8}{spread['alone']:>10.2f}{spread['REFILLED']:>10.2f}"
+          f"{(np.std(diff, ddof=1) if seeds > 1 else 0.0):>12.2f}")
+    print(f'runs (checkpoints, logs): {work_root}')
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--task', choices=sorted(TASKS), default='depth')
+    parser.add_argument('--task', choices=sorted(TASKS) + ['refilled'],
+                        default='depth')
+    parser.add_argument('--seeds', type=int, default=3,
+                        help='refilled: the student runs of each kind')
     parser.add_argument('--config', action='append',
                         help="the config(s) to run instead of the task's")
     parser.add_argument('--work-dir', help='default: work_dirs/demo[_TASK]')
     args = parser.parse_args()
+    if args.task == 'refilled':
+        return refilled_demo(args.work_dir or 'work_dirs/demo_refilled',
+                             args.seeds)
     task = TASKS[args.task]
     configs: List[str] = args.config or list(task.configs)
     work_root = args.work_dir or (

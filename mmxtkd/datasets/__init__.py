@@ -2,12 +2,13 @@
 segmentation, paired and unpaired translation images), their synthetic
 stand-ins, checked label loading, colourisation inputs made in the
 pipeline, seeded albumentations, mmseg's augmentations computed faster,
-and REFILLED's class-split CUB and offline CIFAR-100."""
+REFILLED's class-split CUB, offline CIFAR-100 and real digits."""
 from .checked_cifar import CheckedCIFAR100
 from .coco_semantic80 import COCOSemantic80Dataset, instances_to_label_maps
 from .colourisation import GrayscaleCopy
 from .cub_class_split import CUBClassSplit
 from .depth_annotations import LoadCheckedDepthAnnotation
+from .digits_class_split import make_digits_class_split
 from .nyu_depth_v2 import NYUDepthV2Dataset
 from .paired_images import LoadCheckedPairedImage
 from .seeded_albu import SeededAlbu
@@ -26,5 +27,6 @@ __all__ = [
     'LoadCheckedPairedImage', 'UnpairedTranslationDataset',
     'split_paired_folder', 'make_synthetic_sat2map', 'SeededAlbu',
     'LoadCheckedDepthAnnotation', 'LookupPhotoMetricDistortion',
-    'HistogramRandomCrop', 'CUBClassSplit', 'CheckedCIFAR100'
+    'HistogramRandomCrop', 'CUBClassSplit', 'CheckedCIFAR100',
+    'make_digits_class_split'
 ]

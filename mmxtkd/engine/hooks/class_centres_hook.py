@@ -6,14 +6,14 @@ from mmengine.hooks import Hook
 from mmengine.logging import print_log
 from mmengine.model import is_model_wrapper
 
-from mmxtkd.models.losses.refilled import ClassMeanKDLoss, unit_embedding
+from mmxtkd.models.losses.refilled import ClassMeanKDLoss, pooled_embedding
 from mmxtkd.registry import HOOKS
 
 
 @HOOKS.register_module()
 class TeacherClassCentresHook(Hook):
     """Before training, one pass of the frozen teacher over the training
-    loader: each class's mean unit-norm teacher embedding, put in every
+    loader: each class's mean teacher embedding (pooled, as the loss sees it), put in every
     ``ClassMeanKDLoss(centres='dataset')`` of the model (saved with the
     checkpoints, so a resumed run does not compute them again). Distributed
     runs sum over every process's share. A class without a training sample
@@ -36,7 +36,7 @@ class TeacherClassCentresHook(Hook):
         with torch.no_grad():
             for batch in runner.train_dataloader:
                 data = model.data_preprocessor(batch, training=False)
-                emb = unit_embedding(teacher(data['inputs']),
+                emb = pooled_embedding(teacher(data['inputs']),
                                      'TeacherClassCentresHook')
                 labels = model.batch_labels(data['data_samples'], emb.device)
                 if sums is None:

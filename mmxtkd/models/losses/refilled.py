@@ -21,14 +21,19 @@ from .global_batch import gather_rows, global_count, sum_over_processes
 Triplets = Tuple[torch.Tensor, torch.Tensor, torch.Tensor]
 
 
-def unit_embedding(feat: torch.Tensor, name: str) -> torch.Tensor:
-    """(B, C) or (B, C, H, W) (average-pooled) -> (B, C) of unit L2 norm."""
+def pooled_embedding(feat: torch.Tensor, name: str) -> torch.Tensor:
+    """(B, C) or (B, C, H, W) (average-pooled) -> (B, C) float."""
     if feat.dim() == 4:
         feat = feat.mean((2, 3))
     if feat.dim() != 2:
         raise ValueError(f'{name}: an embedding must be (B, C) or a (B, C, H, '
                          f'W) map to pool, got {tuple(feat.shape)}')
-    return F.normalize(feat.float(), dim=1)
+    return feat.float()
+
+
+def unit_embedding(feat: torch.Tensor, name: str) -> torch.Tensor:
+    """(B, C) or (B, C, H, W) (average-pooled) -> (B, C) of unit L2 norm."""
+    return F.normalize(pooled_embedding(feat, name), dim=1)
 
 
 def semi_hard_triplets(dist: torch.Tensor, labels: torch.Tensor,
@@ -166,8 +171,11 @@ class ClassMeanKDLoss(nn.Module):
             constant.
         loss_weight: lambda.
 
-    ``target`` is the teacher's embedding (B, C_t) (a map is pooled), L2-
-    normalised as in stage 1; ``pred`` (the student's embedding) is unused.
+    ``target`` is the teacher's embedding (B, C_t) (a map is pooled), as it
+    is: not normalised (unit embeddings would put every squared distance in
+    [0, 4] and flatten ``p_T`` towards uniform at tau = 2, which the
+    student's logits then copy); ``pred`` (the student's embedding) is
+    unused.
     """
 
     requires = ('labels', 'logits')
@@ -231,7 +239,7 @@ class ClassMeanKDLoss(nn.Module):
                 self.num_classes:
             raise ValueError(f'{name}: num_classes = {self.num_classes}, but '
                              f'the logits have {logits.shape[1]} classes')
-        emb_t = unit_embedding(target, name)
+        emb_t = pooled_embedding(target, name)
         # the classes and centres of the global batch; each process its rows
         all_labels = gather_rows(labels)
         present = torch.unique(all_labels)
