@@ -2,6 +2,7 @@
 #   make demo   - the depth demo on the embedded synthetic data set
 #   make demo-seg - the segmentation demo (traditional vs inverted)
 #   make demo-colourisation, make demo-sat2map - the image-translation demos
+#   make demo-refilled - REFILLED on scikit-learn's digits (real data)
 #   make test   - the test suite
 # The set-up (tools/install.sh) is idempotent: into ./.venv, mmcv's compiled
 # ops built once per machine and cached in ~/.cache/mmxtkd.
@@ -9,7 +10,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: install test demo demo-seg demo-colourisation demo-sat2map
+.PHONY: install test demo demo-seg demo-colourisation demo-sat2map demo-refilled
 
 install:
 	bash tools/install.sh --venv $(VENV)
@@ -28,3 +29,6 @@ demo-colourisation: install
 
 demo-sat2map: install
 	$(PY) tools/demo.py --task sat2map
+
+demo-refilled: install
+	$(PY) tools/demo.py --task refilled
