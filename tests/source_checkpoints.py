@@ -195,14 +195,19 @@ def write_user_checkpoints(root: str) -> str:
     torch.save({'meta': {'mmdet_version': '3.3.0'},
                 'state_dict': maskrcnn.state_dict()},
                dst('mask_rcnn_r50_fpn_1x_coco.pth'))
-    # this package's own trained teachers, as their runs save them
-    for config, epochs, name in (
-            ('depth/r50_baseline.py', 25, 'depth_r50_nyu.pth'),
-            ('refilled/cub/mbv1-1.0_cub0-99.py', 200, 'mbv1-1.0_cub0-99.pth'),
+    # this package's own trained teachers, as their runs save them (the
+    # REFILLED demo's where the demo's teacher run leaves it)
+    for config, epochs, path in (
+            ('depth/r50_baseline.py', 25, dst('depth_r50_nyu.pth')),
+            ('refilled/cub/mbv1-1.0_cub0-99.py', 200,
+             dst('mbv1-1.0_cub0-99.pth')),
             ('refilled/cifar/wrn-40-2_baseline.py', 200,
-             'wrn-40-2_cifar100.pth')):
+             dst('wrn-40-2_cifar100.pth')),
+            ('refilled/digits/wrn-16-1_digits0-4.py', 15,
+             osp.join(root, 'work_dirs/demo_refilled/teacher/epoch_15.pth'))):
         model = build_in_own_scope(MODELS, Config.fromfile(
             osp.join(REPO, 'configs', config)).model)
+        os.makedirs(osp.dirname(path), exist_ok=True)
         torch.save({'meta': {'epoch': epochs},
-                    'state_dict': model.state_dict()}, dst(name))
+                    'state_dict': model.state_dict()}, path)
     return root

@@ -47,3 +47,33 @@ def test_cifar100_reads_the_pickles_and_names_what_is_missing(tmp_path):
                        r'nowhere/cifar-100-python .*download https'):
         CheckedCIFAR100(data_root=str(tmp_path / 'nowhere'),
                         pipeline=[]).full_init()
+
+
+def test_the_digits_demo_splits_real_digits_by_class(tmp_path):
+    import cv2
+    from mmpretrain.datasets import CustomDataset
+    from sklearn.datasets import load_digits
+
+    from mmxtkd.datasets import make_digits_class_split
+    counts = make_digits_class_split(str(tmp_path), student_per_class=10)
+    total = len(load_digits().target)  # 1797, scikit-learn's own data
+    assert sum(counts.values()) == total
+    assert counts['student/train'] == 50
+    folders = {side: sorted(p.name for p in (tmp_path / side / 'train')
+                            .iterdir()) for side in ('teacher', 'student')}
+    assert folders == {'teacher': ['0', '1', '2', '3', '4'],
+                       'student': ['5', '6', '7', '8', '9']}
+    # mmpretrain's folder data set labels each side's digits from 0
+    data = CustomDataset(data_root=str(tmp_path / 'student'),
+                         data_prefix='train', pipeline=[])
+    assert sorted({d['gt_label'] for d in data.load_data_list()}) == \
+        [0, 1, 2, 3, 4]
+    img = cv2.imread(data.load_data_list()[0]['img_path'],
+                     cv2.IMREAD_UNCHANGED)
+    assert img.shape == (32, 32) and img.dtype == 'uint8' and img.max() > 200
+    # no image is both a training and a test image
+    for side in ('teacher', 'student'):
+        train, test = ({(p.parent.name, p.name)
+                        for p in (tmp_path / side / split).rglob('*.png')}
+                       for split in ('train', 'test'))
+        assert train and test and not train & test
