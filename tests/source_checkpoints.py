@@ -1,6 +1,7 @@
 """Public checkpoints as users download them, written by the tests from
 randomly initialised models in each source's own layout (timm, torchvision,
 AiT, mmdet's model zoo), and converted with the commands the README gives."""
+import glob
 import math
 import os
 import os.path as osp
@@ -209,5 +210,17 @@ def write_user_checkpoints(root: str) -> str:
             osp.join(REPO, 'configs', config)).model)
         os.makedirs(osp.dirname(path), exist_ok=True)
         torch.save({'meta': {'epoch': epochs},
+                    'state_dict': model.state_dict()}, path)
+    # REFILLED's stage-1 runs, where the stage-2 configs read their student
+    # (a stage-1 checkpoint holds the student alone: the baseline's keys)
+    for stage2 in glob.glob(osp.join(REPO, 'configs', 'refilled', '*',
+                                     '*_refilled-stage2.py')):
+        cfg = Config.fromfile(stage2)
+        student = dict(cfg.model.student, init_cfg=None)
+        model = build_in_own_scope(MODELS, dict(
+            type='mmxtkd.CrossTaskDistiller', student=student))
+        path = osp.join(root, cfg.model.student.init_cfg.checkpoint)
+        os.makedirs(osp.dirname(path), exist_ok=True)
+        torch.save({'meta': {'epoch': cfg.train_cfg.max_epochs},
                     'state_dict': model.state_dict()}, path)
     return root

@@ -198,6 +198,17 @@ def test_config_builds_and_loads_its_weights(path, user_folder, read_once,
     # encoder is a FrozenTeacher, checked above) the decoder
     part = 'decode_head' if bridged else 'backbone'
     pretrained = cfg.model.student[part].get('init_cfg')
+    if path.endswith('_refilled-stage2.py'):
+        # the whole student from its stage 1's run (its default work dir)
+        init = cfg.model.student.init_cfg
+        stage1 = osp.relpath(path.replace('stage2', 'stage1'),
+                             osp.join(REPO, 'configs'))[:-len('.py')]
+        demo = 'work_dirs/demo_refilled/stage1/'  # the demo's own layout
+        assert init.checkpoint.startswith((f'work_dirs/{stage1}/', demo))
+        loaded = read_state_dict(init.checkpoint, prefix=init.prefix)
+        own = model.student.state_dict()
+        assert loaded and set(loaded) == set(own)
+        assert all(torch.equal(own[k], v) for k, v in loaded.items())
     # from scratch: the demos, DeiT, and REFILLED's networks (as its code)
     if any(k in path for k in ('synthetic', 'teacher_free/deit',
                                'refilled/')):

@@ -176,10 +176,11 @@ def test_a_teacher_map_that_cannot_be_aligned_names_both_shapes():
     with pytest.raises(ValueError, match=r'\(2, 512, 1, 1\) cannot be '
                        r'aligned to the student map \(3, 8, 4, 4\)'):
         distill(torch.randn(2, 3, 32, 32), torch.randn(3, 8, 4, 4))
-    # a pooled teacher output is named by the teacher itself
+    # a pooled teacher output (an embedding) aligns only with a student
+    # embedding
     pooled = dict(teacher, model=dict(teacher['model'], node='flatten'))
-    with pytest.raises(ValueError, match=r'returned a tensor of shape '
-                       r'\(2, 512\); expected a \(B, C, h, w\) map'):
+    with pytest.raises(ValueError, match=r'the teacher map \(2, 512\) cannot '
+                       r'be aligned to the student map \(2, 8, 4, 4\)'):
         FeatureDistillation(dict(l2=dict(type='mmxtkd.FitNetsLoss')), pooled,
                             dict(type='mmxtkd.InvertedProjector'), 8, 512)(
             torch.randn(2, 3, 32, 32), torch.randn(2, 8, 4, 4))

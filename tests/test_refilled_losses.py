@@ -186,3 +186,22 @@ def test_logit_kd_is_hintons_against_numpy():
     assert value.item() == pytest.approx(expected, rel=1e-6)
     with pytest.raises(ValueError, match='standard KD needs the same'):
         LogitKDLoss()(None, torch.randn(5, 4), torch.randn(5, 3))
+
+
+def test_both_losses_give_the_same_gradient_every_time():
+    # a training run must repeat itself: no sum in an arbitrary order
+    torch.manual_seed(0)
+    student, teacher = torch.randn(25, 64), torch.randn(25, 32)
+    labels, logits = torch.arange(25) % 5, torch.randn(25, 7)
+    for loss, args in (
+            (TripletProbabilityLoss(margin=2.0), (teacher, labels)),
+            (ClassMeanKDLoss(), (teacher, labels))):
+        grads = []
+        for _ in range(5):
+            pred = student.clone().requires_grad_(True)
+            logit = logits.clone().requires_grad_(True)
+            extra = (logit, ) if isinstance(loss, ClassMeanKDLoss) else ()
+            loss(pred, *args, *extra).backward()
+            grads.append(pred.grad if not extra else logit.grad)
+        assert grads[0].abs().sum() > 0
+        assert all(torch.equal(g, grads[0]) for g in grads)

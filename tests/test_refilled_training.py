@@ -62,7 +62,7 @@ def cub_runs(tmp_path_factory):
         logs['stage2'] = train(
             osp.join(CUB, stage1.replace('stage1', 'stage2')),
             f'{work}/stage2', root, *SMALL_CUB,
-            f'load_from={work}/stage1/epoch_1.pth')
+            f'model.student.init_cfg.checkpoint={work}/stage1/epoch_1.pth')
     finally:
         os.chdir(cwd)
     return work, logs
@@ -87,7 +87,8 @@ def test_stage1_trains_on_the_triplets_with_the_teacher_frozen(cub_runs):
 
 def test_stage2_starts_from_stage1_and_distils_the_classifier(cub_runs):
     work, logs = cub_runs
-    assert f'Load checkpoint from {work}/stage1/epoch_1.pth' in logs['stage2']
+    assert (f'load student. in model from: {work}/stage1/epoch_1.pth'
+            in logs['stage2'])
     assert 'loss_distill_local' in logs['stage2']
     keys = student_keys(f'{work}/stage2/epoch_1.pth')
     assert not any('teacher' in k for k in keys)
@@ -114,10 +115,59 @@ def test_kd_and_refilled_on_a_cifar100_tree(tmp_path):
         stage2 = train(
             osp.join(CIFAR, 'wrn-16-1_wrn-40-2-teacher_refilled-stage2.py'),
             f'{work}/stage2', root, *data,
-            f'load_from={work}/stage1/epoch_1.pth')
+            f'model.student.init_cfg.checkpoint={work}/stage1/epoch_1.pth')
     finally:
         os.chdir(cwd)
     assert 'loss_distill_kd' in kd and 'loss_distill_local' in stage2
     for run in ('kd', 'stage1', 'stage2'):
         checkpoint, = glob.glob(f'{work}/{run}/epoch_1.pth')
         assert not any('teacher' in k for k in student_keys(checkpoint))
+
+
+def test_the_two_stage_script_runs_stage2_from_stage1(tmp_path):
+    """tools/refilled_two_stage.sh with one CPU process: stage 1 into
+    WORK_ROOT/stage1, stage 2 from its last checkpoint; again with --resume,
+    both finished stages resume at their ends and train nothing."""
+    import subprocess
+    import sys
+    root = write_cifar100_tree(str(tmp_path / 'cifar100'), train=50, test=25)
+    os.makedirs(tmp_path / 'checkpoints')
+    teacher = run_script(  # a WRN-40-2 teacher, as its run would save it
+        osp.join(REPO, 'tools', 'train.py'),
+        osp.join(CIFAR, 'wrn-40-2_baseline.py'), '--work-dir',
+        tmp_path / 'teacher', '--cfg-options', 'train_cfg.max_epochs=1',
+        f'visualizer.name={tmp_path}/teacher',
+        *[f'{loader}.{key}' for loader in ('train_dataloader',
+                                           'val_dataloader')
+          for key in (f'dataset.data_root={root}', 'dataset.check_md5=False',
+                      'batch_size=25', 'num_workers=0',
+                      'persistent_workers=False')])
+    assert 'Epoch(train) [1][2/2]' in teacher
+    shutil.copy(tmp_path / 'teacher' / 'epoch_1.pth',
+                tmp_path / 'checkpoints' / 'wrn-40-2_cifar100.pth')
+    options = ['--cfg-options', 'train_cfg.max_epochs=1',
+               'train_cfg.val_interval=1'] + [
+        f'{loader}.{key}' for loader in ('train_dataloader', 'val_dataloader')
+        for key in (f'dataset.data_root={root}', 'dataset.check_md5=False',
+                    'batch_size=25', 'num_workers=0',
+                    'persistent_workers=False')]
+    stage1 = osp.join(CIFAR, 'wrn-16-1_wrn-40-2-teacher_refilled-stage1.py')
+    cmd = ['bash', osp.join(REPO, 'tools', 'refilled_two_stage.sh'), stage1,
+           stage1.replace('stage1', 'stage2'), '1'] + options
+    env = dict(os.environ, WORK_ROOT=str(tmp_path / 'work'), PYTHONPATH=REPO,
+               PATH=osp.dirname(sys.executable) + os.pathsep +
+               os.environ['PATH'])
+    out = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True,
+                         text=True)
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    work = tmp_path / 'work'
+    first = (work / 'stage1' / 'last_checkpoint').read_text().strip()
+    assert first.endswith('stage1/epoch_1.pth')
+    assert f'load student. in model from: {first}' in out.stdout + out.stderr
+    assert (work / 'stage2' / 'epoch_1.pth').is_file()
+    stamp = (work / 'stage2' / 'epoch_1.pth').stat().st_mtime
+    again = subprocess.run(cmd + ['--resume'], cwd=tmp_path, env=env,
+                           capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert 'Epoch(train)' not in again.stdout + again.stderr
+    assert (work / 'stage2' / 'epoch_1.pth').stat().st_mtime == stamp

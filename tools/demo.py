@@ -165,8 +165,9 @@ def refilled_demo(work_root: str, seeds: int) -> None:
                          options=dict(seeded, **with_teacher))
         _, refilled = train_and_record(
             config['stage2'], osp.join(root, 'stage2'),
-            options=dict(seeded, **with_teacher,
-                         load_from=last_checkpoint(osp.join(root, 'stage1'))))
+            options=dict(seeded, **with_teacher, **{
+                'model.student.init_cfg.checkpoint':
+                last_checkpoint(osp.join(root, 'stage1'))}))
         accuracy['alone'].append(alone['accuracy/top1'])
         accuracy['REFILLED'].append(refilled['accuracy/top1'])
     print(f'\nREFILLED on scikit-learn\'s digits ({time.time() - start:.0f} s '

@@ -1,7 +1,10 @@
 # As mbv1-1.0_mbv1-cub0-99-teacher_refilled-stage2.py, with MobileNet v1 of
-# width 0.5 (512-d embedding).
+# width 0.5 (512-d embedding), from its own stage 1.
 _base_ = './mbv1-1.0_mbv1-cub0-99-teacher_refilled-stage2.py'
 model = dict(
-    student=dict(backbone=dict(widen_factor=0.5), head=dict(in_channels=512)))
-load_from = ('work_dirs/refilled/cub/'
-             'mbv1-0.5_mbv1-cub0-99-teacher_refilled-stage1/epoch_200.pth')
+    student=dict(
+        backbone=dict(widen_factor=0.5),
+        head=dict(in_channels=512),
+        init_cfg=dict(checkpoint=(
+            'work_dirs/refilled/cub/mbv1-0.5_mbv1-cub0-99-teacher_'
+            'refilled-stage1/epoch_200.pth'))))

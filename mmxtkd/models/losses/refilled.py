@@ -72,14 +72,15 @@ def nearest_impostor_triplets(dist: torch.Tensor,
 
 def _triplet_gaps(emb: torch.Tensor, triplets: Triplets,
                   eps: float = 1e-12) -> torch.Tensor:
-    """``d_ik - d_ij`` of each triplet (T,), Euclidean, differentiable also
-    where two embeddings coincide."""
+    """``d_ik - d_ij`` of each triplet (T,), Euclidean, in float64, read
+    off the (B, B) distance matrix: its gradient is the same from run to
+    run (a backward through ``emb[i]`` row gathers sums in no fixed order,
+    and a training run then drifts apart from its own repeat)."""
     i, j, k = triplets
-
-    def dist(a, b):
-        return (emb[a] - emb[b]).pow(2).sum(1).clamp_min(eps).sqrt()
-
-    return dist(i, k) - dist(i, j)
+    e = emb.double()
+    sq = (e * e).sum(1)
+    dist = (sq[:, None] + sq[None, :] - 2 * e @ e.t()).clamp_min(eps).sqrt()
+    return dist[i, k] - dist[i, j]
 
 
 @MODELS.register_module()
@@ -145,7 +146,7 @@ class TripletProbabilityLoss(nn.Module):
         p_t = torch.sigmoid(logit_t)
         kl = (p_t * (F.logsigmoid(logit_t) - F.logsigmoid(logit_s)) +
               (1 - p_t) * (F.logsigmoid(-logit_t) - F.logsigmoid(-logit_s)))
-        return self.loss_weight * kl.mean()
+        return self.loss_weight * kl.mean().float()
 
 
 @MODELS.register_module()
@@ -245,7 +246,11 @@ class ClassMeanKDLoss(nn.Module):
         present = torch.unique(all_labels)
         centres = self._centres(gather_rows(emb_t), all_labels, present)
         p_t = F.softmax(-torch.cdist(emb_t, centres).pow(2) / self.tau, dim=1)
-        log_q = F.log_softmax(logits[:, present].float() / self.tau, dim=1)
+        # the present classes' logits by a product with their one-hot
+        # columns: a backward that sums in a fixed order (column gathers
+        # do not), so that a run repeats exactly
+        select = F.one_hot(present, logits.shape[1]).t().to(torch.float32)
+        log_q = F.log_softmax(logits.float() @ select / self.tau, dim=1)
         kl = (p_t * (torch.log(p_t.clamp_min(1e-30)) - log_q)).sum()
         count = global_count(len(labels), logits.device)
         if self.reduction == 'mean':
