@@ -196,6 +196,11 @@ def write_user_checkpoints(root: str) -> str:
     torch.save({'meta': {'mmdet_version': '3.3.0'},
                 'state_dict': maskrcnn.state_dict()},
                dst('mask_rcnn_r50_fpn_1x_coco.pth'))
+    # timm's hub file of the ConvNeXt-T teacher, as stored (safetensors)
+    convnext = timm.create_model('convnext_tiny', pretrained=False)
+    save_file({k: v.contiguous() for k, v in convnext.state_dict().items()},
+              dst('convnext_tiny.fb_in1k.safetensors'))
+    del convnext
     # this package's own trained teachers, as their runs save them (the
     # REFILLED demo's where the demo's teacher run leaves it)
     for config, epochs, path in (

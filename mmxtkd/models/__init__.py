@@ -9,6 +9,7 @@ from .losses import (ATLoss, ClassMeanKDLoss, EnsembleCosineLoss,
 from .projectors import (InvertedProjector, ProjectorEnsemble,
                          TraditionalProjector)
 from .teachers import FrozenTeacher
+from .timm_features import TimmFeatures
 from .torchvision_features import TorchvisionFeatures
 
 __all__ = [
@@ -18,5 +19,5 @@ __all__ = [
     'FeatureDistillation', 'SILogLoss', 'SkipDepthDecoder', 'SkipDepthDecoderDW',
     'LightSkipDepthDecoder', 'TorchvisionFeatures', 'LinearlyBridgedEncoder',
     'TripletProbabilityLoss', 'ClassMeanKDLoss', 'LogitKDLoss', 'MobileNetV1',
-    'WideResNetCIFAR'
+    'WideResNetCIFAR', 'TimmFeatures'
 ]

@@ -56,10 +56,21 @@ def read_state_dict(path: str,
                     prefix: Optional[str] = None) -> dict:
     """The weights in the checkpoint ``path``: its ``state_dict`` (or
     ``model``) entry, or the file itself when it is a bare state dict (as
-    torchvision's are); keys revised by the ``(pattern, replacement)`` pairs
+    torchvision's are; a ``.safetensors`` file is one); keys revised by the ``(pattern, replacement)`` pairs
     as in mmengine's ``load_checkpoint``, then only those under ``prefix``,
     with the prefix removed."""
-    state = _load_checkpoint(path, map_location='cpu')
+    if path.endswith('.safetensors'):  # timm's / Hugging Face's hub files
+        from safetensors import SafetensorError
+        from safetensors.torch import load_file
+        if not osp.isfile(path):
+            raise FileNotFoundError(f'{path} can not be found.')
+        try:
+            state = load_file(path)
+        except SafetensorError as err:
+            raise ValueError(f'{path} is not a readable safetensors file: '
+                             f'{err}') from err
+    else:
+        state = _load_checkpoint(path, map_location='cpu')
     for key in ('state_dict', 'model'):
         if isinstance(state, dict) and key in state:
             state = state[key]

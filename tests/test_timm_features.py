@@ -1,0 +1,90 @@
+"""TimmFeatures: timm models by name, loading the files timm's hub stores
+(written here from random models, as safetensors and as .bin), against
+timm's own feature extractor on the same weights."""
+import pytest
+import timm
+import torch
+from safetensors.torch import save_file
+
+from mmxtkd.models import FrozenTeacher, TimmFeatures
+
+# (name, stage, input size): small members of the issue's three families
+MODELS = [('convnext_atto', 3, 64), ('efficientnet_b0', 2, 64),
+          ('vit_tiny_patch16_224', -1, 224)]
+
+
+def hub_file(tmp_path, name, fmt):
+    """A random ``name`` saved as timm's hub stores it."""
+    torch.manual_seed(0)
+    model = timm.create_model(name, pretrained=False)
+    if fmt == 'safetensors':
+        path = tmp_path / 'model.safetensors'
+        save_file({k: v.contiguous() for k, v in model.state_dict().items()},
+                  str(path))
+    else:
+        path = tmp_path / 'pytorch_model.bin'
+        torch.save(model.state_dict(), path)
+    return model, str(path)
+
+
+@pytest.mark.parametrize('name,stage,size', MODELS)
+def test_a_hub_file_loads_and_gives_timms_own_stage_map(
+        tmp_path, name, stage, size):
+    fmt = 'bin' if name.startswith('efficientnet') else 'safetensors'
+    source, path = hub_file(tmp_path, name, fmt)
+    teacher = FrozenTeacher(model=dict(type='mmxtkd.TimmFeatures', name=name,
+                                       out_index=stage), checkpoint=path)
+    x = torch.randn(2, 3, size, size)
+    # timm's other path to the same stage: its features_only extractor
+    # (FeatureListNet), loading the same file with timm's own loader
+    reference = timm.create_model(
+        name, pretrained=True, pretrained_cfg_overlay=dict(file=path),
+        features_only=True,
+        out_indices=[stage % len(source.feature_info)])
+    with torch.no_grad():
+        expected = reference.eval()(x)[0]
+    torch.testing.assert_close(teacher(x), expected, rtol=1e-4, atol=1e-4)
+    assert teacher(x).shape[1] == source.feature_info[stage]['num_chs']
+
+
+def test_a_vit_gives_its_tokens_as_a_map(tmp_path):
+    source, path = hub_file(tmp_path, 'vit_tiny_patch16_224', 'safetensors')
+    teacher = FrozenTeacher(model=dict(type='mmxtkd.TimmFeatures',
+                                       name='vit_tiny_patch16_224'),
+                            checkpoint=path)
+    x = torch.randn(1, 3, 224, 224)
+    with torch.no_grad():
+        tokens = source.eval().blocks(source.patch_drop(source.norm_pre(
+            source._pos_embed(source.patch_embed(x)))))
+    # the last block's patch tokens (class token dropped) on a 14 x 14 grid
+    expected = tokens[:, 1:].transpose(1, 2).reshape(1, 192, 14, 14)
+    torch.testing.assert_close(teacher(x), expected, rtol=1e-4, atol=1e-4)
+
+
+def test_a_file_of_another_architecture_is_refused_with_its_mismatches(
+        tmp_path):
+    _, path = hub_file(tmp_path, 'convnext_atto', 'safetensors')
+    with pytest.raises(RuntimeError, match=r'does not fit the teacher model '
+                       r'TimmFeatures: .*(missing|unexpected|shape)'):
+        FrozenTeacher(model=dict(type='mmxtkd.TimmFeatures',
+                                 name='convnext_femto'), checkpoint=path)
+    (tmp_path / 'cut.safetensors').write_bytes(b'not a file')
+    with pytest.raises(RuntimeError, match='could not be read'):
+        FrozenTeacher(model=dict(type='mmxtkd.TimmFeatures',
+                                 name='convnext_atto'),
+                      checkpoint=str(tmp_path / 'cut.safetensors'))
+
+
+def test_names_and_stages_are_checked():
+    with pytest.raises(ValueError, match=r"no model 'convnext_tiyn' \(close: "
+                       r"\[.*'convnext_tiny'"):
+        TimmFeatures('convnext_tiyn')
+    with pytest.raises(ValueError, match='out_index = 4, but timm '
+                       'convnext_atto has 4 feature stages'):
+        TimmFeatures('convnext_atto', out_index=4)
+    with pytest.raises(ValueError, match='downloads nothing'):
+        TimmFeatures('convnext_atto', pretrained=True)
+    model = TimmFeatures('convnext_atto', out_index=-1)
+    assert model.out_index == 3 and model.channels == 320
+    assert set(model.state_dict()) == set(
+        timm.create_model('convnext_atto').state_dict())
