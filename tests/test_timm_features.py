@@ -88,3 +88,17 @@ def test_names_and_stages_are_checked():
     assert model.out_index == 3 and model.channels == 320
     assert set(model.state_dict()) == set(
         timm.create_model('convnext_atto').state_dict())
+
+
+def test_an_adapter_keeps_the_state_dict_and_refuses_top_level_buffers():
+    from mmxtkd.models.adopted_modules import adopt_module_tree
+    model = torch.nn.Sequential(torch.nn.Linear(2, 3))
+    model.register_parameter('scale', torch.nn.Parameter(torch.ones(3)))
+    owner = torch.nn.Module()
+    adopt_module_tree(owner, model, 'a test model')
+    assert owner.state_dict().keys() == model.state_dict().keys()
+    assert owner.scale is model.scale  # shared, not copied
+    model.register_buffer('table', torch.zeros(2))
+    with pytest.raises(NotImplementedError, match='a test model has '
+                       'top-level buffers'):
+        adopt_module_tree(torch.nn.Module(), model, 'a test model')

@@ -7,6 +7,7 @@ import torch
 import torch.nn as nn
 
 from mmxtkd.registry import MODELS
+from .adopted_modules import adopt_module_tree
 
 
 @MODELS.register_module()
@@ -59,16 +60,7 @@ class TimmFeatures(nn.Module):
         if not hasattr(model, 'forward_intermediates'):
             raise ValueError(f'timm {name} has no forward_intermediates, '
                              'which TimmFeatures reads its stage with')
-        # the model's children and top-level parameters become this
-        # module's: the state dict is timm's, key for key
-        for child_name, child in model.named_children():
-            self.add_module(child_name, child)
-        for param_name, param in model.named_parameters(recurse=False):
-            self.register_parameter(param_name, param)
-        if any(True for _ in model.named_buffers(recurse=False)):
-            raise NotImplementedError(
-                f'timm {name} has top-level buffers, which this module and '
-                'the model would not share after .to()')
+        adopt_module_tree(self, model, f'timm {name}')
         object.__setattr__(self, '_model', model)  # outside the module tree
         self.name = name
         self.out_index = out_index % stages

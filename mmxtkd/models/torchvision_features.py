@@ -8,6 +8,7 @@ import torch
 import torch.nn as nn
 
 from mmxtkd.registry import MODELS
+from .adopted_modules import adopt_module_tree
 
 
 def _freeze_batch_norms(model: nn.Module, eps: float) -> None:
@@ -98,14 +99,7 @@ class TorchvisionFeatures(nn.Module):
                 f'get_graph_node_names)')
         # The model's own children and top-level parameters become this
         # module's, so that the state dict keys are torchvision's ...
-        for child_name, child in model.named_children():
-            self.add_module(child_name, child)
-        for param_name, param in model.named_parameters(recurse=False):
-            self.register_parameter(param_name, param)
-        if any(True for _ in model.named_buffers(recurse=False)):
-            raise NotImplementedError(
-                f'torchvision {name} has top-level buffers, which the '
-                'extractor would not share')
+        adopt_module_tree(self, model, f'torchvision {name}')
         # ... and the traced extractor runs those same modules and tensors.
         # Outside the module tree, so nothing is registered twice.
         extractor = create_feature_extractor(traced, {node: 'feature'})
