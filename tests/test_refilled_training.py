@@ -2,7 +2,6 @@
 layouts: the teacher trained on its classes, stage 1 from it, stage 2 from
 stage 1's checkpoint; on CUB (cross-task halves) and CIFAR-100 (KD, and the
 two stages by tools/refilled_two_stage.sh)."""
-import glob
 import os
 import os.path as osp
 import shutil

@@ -4,7 +4,6 @@ import glob
 import json
 import os.path as osp
 
-import numpy as np
 import pytest
 from mmengine.config import Config
 

@@ -7,6 +7,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from mmxtkd.registry import MODELS
+from .utils import soft_target_kl
 
 
 @MODELS.register_module()
@@ -43,5 +44,5 @@ class LogitKDLoss(nn.Module):
                              'needs the same classes')
         p_t = F.softmax(target.float() / self.tau, dim=1)
         log_q = F.log_softmax(logits.float() / self.tau, dim=1)
-        kl = (p_t * (torch.log(p_t.clamp_min(1e-30)) - log_q)).sum(1).mean()
+        kl = soft_target_kl(p_t, log_q).mean()
         return self.loss_weight * self.tau ** 2 * kl

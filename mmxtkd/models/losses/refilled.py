@@ -17,6 +17,8 @@ from mmengine.logging import MessageHub
 
 from mmxtkd.registry import MODELS
 from .global_batch import gather_rows, global_count, sum_over_processes
+from .relational import bernoulli_kl, pairwise_distances
+from .utils import soft_target_kl
 
 Triplets = Tuple[torch.Tensor, torch.Tensor, torch.Tensor]
 
@@ -36,14 +38,20 @@ def unit_embedding(feat: torch.Tensor, name: str) -> torch.Tensor:
     return F.normalize(pooled_embedding(feat, name), dim=1)
 
 
+def _same_class(labels: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+    """(B, B) masks: same class, and same class without the diagonal (the
+    neighbours of each anchor)."""
+    same = labels[:, None] == labels[None, :]
+    return same, same & ~torch.eye(len(labels), dtype=torch.bool,
+                                   device=labels.device)
+
+
 def semi_hard_triplets(dist: torch.Tensor, labels: torch.Tensor,
                        margin: float) -> Triplets:
     """Every (anchor i, neighbour j, impostor k) with ``labels[i] ==
     labels[j]``, ``i != j``, ``labels[k] != labels[i]`` and ``d_ij < d_ik <
     d_ij + margin`` (``dist`` (B, B)), in (i, j, k) order."""
-    same = labels[:, None] == labels[None, :]
-    neighbour = same & ~torch.eye(len(labels), dtype=torch.bool,
-                                  device=labels.device)
+    same, neighbour = _same_class(labels)
     gap = dist[:, None, :] - dist[:, :, None]  # [i, j, k] = d_ik - d_ij
     valid = (neighbour[:, :, None] & ~same[:, None, :] & (gap > 0) &
              (gap < margin))
@@ -55,9 +63,7 @@ def nearest_impostor_triplets(dist: torch.Tensor,
     """One triplet per ordered same-class pair (i, j), i != j: the impostor
     k nearest to i among those farther than j, else the farthest impostor
     (REFILLED's original mining rule)."""
-    same = labels[:, None] == labels[None, :]
-    neighbour = same & ~torch.eye(len(labels), dtype=torch.bool,
-                                  device=labels.device)
+    same, neighbour = _same_class(labels)
     i, j = neighbour.nonzero(as_tuple=True)
     d_ik = dist[i]  # (P, B): each pair's anchor to every sample
     impostor = ~same[i]
@@ -77,9 +83,7 @@ def _triplet_gaps(emb: torch.Tensor, triplets: Triplets,
     run (a backward through ``emb[i]`` row gathers sums in no fixed order,
     and a training run then drifts apart from its own repeat)."""
     i, j, k = triplets
-    e = emb.double()
-    sq = (e * e).sum(1)
-    dist = (sq[:, None] + sq[None, :] - 2 * e @ e.t()).clamp_min(eps).sqrt()
+    dist = pairwise_distances(emb.double(), eps)
     return dist[i, k] - dist[i, j]
 
 
@@ -143,10 +147,7 @@ class TripletProbabilityLoss(nn.Module):
             return pred.sum() * 0
         logit_s = _triplet_gaps(emb_s, triplets) / self.tau
         logit_t = _triplet_gaps(emb_t, triplets) / self.tau
-        p_t = torch.sigmoid(logit_t)
-        kl = (p_t * (F.logsigmoid(logit_t) - F.logsigmoid(logit_s)) +
-              (1 - p_t) * (F.logsigmoid(-logit_t) - F.logsigmoid(-logit_s)))
-        return self.loss_weight * kl.mean().float()
+        return self.loss_weight * bernoulli_kl(logit_t, logit_s).mean().float()
 
 
 @MODELS.register_module()
@@ -251,7 +252,7 @@ class ClassMeanKDLoss(nn.Module):
         # do not), so that a run repeats exactly
         select = F.one_hot(present, logits.shape[1]).t().to(torch.float32)
         log_q = F.log_softmax(logits.float() @ select / self.tau, dim=1)
-        kl = (p_t * (torch.log(p_t.clamp_min(1e-30)) - log_q)).sum()
+        kl = soft_target_kl(p_t, log_q).sum()
         count = global_count(len(labels), logits.device)
         if self.reduction == 'mean':
             count *= len(present)

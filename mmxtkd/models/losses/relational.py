@@ -23,6 +23,14 @@ def triplet_logits(dist: torch.Tensor, tau: float) -> torch.Tensor:
     return (dist[:, None, :] - dist[:, :, None]) / tau
 
 
+def bernoulli_kl(logit_t: torch.Tensor, logit_s: torch.Tensor) -> torch.Tensor:
+    """KL(Bernoulli(sigmoid(logit_t)) || Bernoulli(sigmoid(logit_s))),
+    element-wise, from the logits (stable at saturated probabilities)."""
+    p_t = torch.sigmoid(logit_t)
+    return (p_t * (F.logsigmoid(logit_t) - F.logsigmoid(logit_s)) +
+            (1 - p_t) * (F.logsigmoid(-logit_t) - F.logsigmoid(-logit_s)))
+
+
 @MODELS.register_module()
 class RelationalTripletLoss(nn.Module):
     """KL between the teacher's and the student's stochastic triplet probabilities.
@@ -70,9 +78,7 @@ class RelationalTripletLoss(nn.Module):
                              'batch of an epoch may be smaller')
         ls, lt = (triplet_logits(pairwise_distances(e), self.tau)
                   for e in (emb_s, emb_t))
-        p_t = torch.sigmoid(lt)
-        kl = (p_t * (F.logsigmoid(lt) - F.logsigmoid(ls)) +
-              (1 - p_t) * (F.logsigmoid(-lt) - F.logsigmoid(-ls)))
+        kl = bernoulli_kl(lt, ls)
         idx = torch.arange(b, device=pred.device)
         distinct = ((idx[:, None, None] != idx[None, :, None]) &
                     (idx[:, None, None] != idx[None, None, :]) &

@@ -1,4 +1,4 @@
-"""Input checks shared by the feature losses."""
+"""Input checks and divergences shared by the losses."""
 import torch
 
 
@@ -23,3 +23,10 @@ def check_pair(pred: torch.Tensor, target: torch.Tensor, name: str,
                 if pred.shape[1] != target.shape[1] else '')
         raise ValueError(f'{name}: pred {tuple(pred.shape)} and target '
                          f'{tuple(target.shape)} do not match{hint}')
+
+
+def soft_target_kl(p_t: torch.Tensor, log_q: torch.Tensor) -> torch.Tensor:
+    """KL(p_t || q) of each row (N, K) -> (N,), for target probabilities
+    ``p_t`` and the prediction's log-probabilities ``log_q``; a target
+    probability of 0 adds nothing."""
+    return (p_t * (torch.log(p_t.clamp_min(1e-30)) - log_q)).sum(1)
