@@ -4,7 +4,7 @@
 # `model = _base_.distill`.
 _base_ = ['../teachers/ait-swinv2b_depth.py', '../projections/inverted.py']
 distill = dict(
-    teacher={{_base_.teacher}},
+    teacher={{_base_.ait_swinv2b_depth_teacher}},
     projector={{_base_.projector}},
-    teacher_channels={{_base_.teacher_channels}},
+    teacher_channels={{_base_.ait_swinv2b_depth_channels}},
     distill_losses=dict(l2=dict(type='mmxtkd.FitNetsLoss')))

@@ -4,7 +4,7 @@
 # `model = _base_.distill`.
 _base_ = ['../teachers/deeplabv3-r50_seg.py', '../projections/inverted.py']
 distill = dict(
-    teacher={{_base_.teacher}},
+    teacher={{_base_.deeplabv3_r50_seg_teacher}},
     projector={{_base_.projector}},
-    teacher_channels={{_base_.teacher_channels}},
+    teacher_channels={{_base_.deeplabv3_r50_seg_channels}},
     distill_losses=dict(l2=dict(type='mmxtkd.FitNetsLoss')))

@@ -4,7 +4,7 @@
 # `model = _base_.distill`.
 _base_ = ['../teachers/r50_cls.py', '../projections/inverted.py']
 distill = dict(
-    teacher={{_base_.teacher}},
+    teacher={{_base_.r50_cls_teacher}},
     projector={{_base_.projector}},
-    teacher_channels={{_base_.teacher_channels}},
+    teacher_channels={{_base_.r50_cls_channels}},
     distill_losses=dict(l2=dict(type='mmxtkd.FitNetsLoss')))

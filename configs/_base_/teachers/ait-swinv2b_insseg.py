@@ -5,6 +5,9 @@
 # The same backbone as the depth teacher, with shifted windows in every stage
 # (AiT's swinv2b_640reso_inssegonly).
 _base_ = ['./ait-swinv2b_depth.py']
-teacher = dict(
-    model=dict(stage_cfgs=[{{_base_.stage}}] * 4),
+ait_swinv2b_insseg_teacher = dict(
+    _base_.ait_swinv2b_depth_teacher,
+    model=dict(_base_.ait_swinv2b_depth_teacher.model,
+               stage_cfgs=[_base_.stage] * 4),
     checkpoint='checkpoints/ait-swinv2b_insseg_mmpretrain.pth')
+ait_swinv2b_insseg_channels = _base_.ait_swinv2b_depth_channels

@@ -8,7 +8,7 @@ _base_ = [
 ]
 model = dict(
     student=dict(head=dict(loss=dict(loss_weight=0.1))),
-    teacher=dict(_base_.teacher, feature='student'),
+    teacher=dict(_base_.wrn_40_2_cifar100_teacher, feature='student'),
     student_logits='head.fc',
     distill_losses=dict(
         kd=dict(type='mmxtkd.LogitKDLoss', tau=4.0, loss_weight=0.9)))

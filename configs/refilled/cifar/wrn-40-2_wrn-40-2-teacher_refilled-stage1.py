@@ -6,6 +6,6 @@ _base_ = [
 ]
 model = dict(
     student=dict(head=dict(loss=dict(loss_weight=0.0))),
-    teacher={{_base_.teacher}},
+    teacher={{_base_.wrn_40_2_cifar100_teacher}},
     distill_losses={{_base_.stage1_losses}})
 param_scheduler = {{_base_.stage1_scheduler}}

@@ -13,7 +13,7 @@ model = dict(
                 'work_dirs/refilled/cifar/wrn-40-2_wrn-40-2-teacher_'
                 'refilled-stage1/epoch_200.pth'),
             prefix='student.')),  # the distiller's keys
-    teacher={{_base_.teacher}},
+    teacher={{_base_.wrn_40_2_cifar100_teacher}},
     student_logits='head.fc',
     distill_losses={{_base_.stage2_losses}})
 optim_wrapper = {{_base_.stage2_optim_wrapper}}

@@ -7,9 +7,9 @@ _base_ = [
     '../../_base_/projections/inverted.py'
 ]
 model = dict(
-    teacher={{_base_.teacher}},
+    teacher={{_base_.mbv1_cub0_99_teacher}},
     projector={{_base_.projector}},
-    teacher_channels={{_base_.teacher_channels}},
+    teacher_channels={{_base_.mbv1_cub0_99_channels}},
     student_channels=1024,
     student_feature='backbone',
     distill_losses=dict(fitnets=dict(type='mmxtkd.FitNetsLoss')))

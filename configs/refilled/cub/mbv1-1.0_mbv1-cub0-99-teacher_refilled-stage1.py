@@ -8,6 +8,6 @@ _base_ = [
 ]
 model = dict(
     student=dict(head=dict(loss=dict(loss_weight=0.0))),
-    teacher={{_base_.teacher}},
+    teacher={{_base_.mbv1_cub0_99_teacher}},
     distill_losses={{_base_.stage1_losses}})
 param_scheduler = {{_base_.stage1_scheduler}}

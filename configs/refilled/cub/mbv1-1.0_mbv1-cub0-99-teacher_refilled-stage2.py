@@ -15,7 +15,7 @@ model = dict(
                 'work_dirs/refilled/cub/mbv1-1.0_mbv1-cub0-99-teacher_'
                 'refilled-stage1/epoch_200.pth'),
             prefix='student.')),  # the distiller's keys
-    teacher={{_base_.teacher}},
+    teacher={{_base_.mbv1_cub0_99_teacher}},
     student_logits='head.fc',
     distill_losses={{_base_.stage2_losses}})
 optim_wrapper = {{_base_.stage2_optim_wrapper}}

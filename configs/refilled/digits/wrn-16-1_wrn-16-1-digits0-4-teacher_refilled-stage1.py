@@ -7,6 +7,6 @@ _base_ = [
 ]
 model = dict(
     student=dict(head=dict(loss=dict(loss_weight=0.0))),
-    teacher={{_base_.teacher}},
+    teacher={{_base_.wrn_16_1_digits0_4_teacher}},
     distill_losses={{_base_.stage1_losses}})
 param_scheduler = dict(_base_.stage1_scheduler, T_max=40, eta_min=0.005)

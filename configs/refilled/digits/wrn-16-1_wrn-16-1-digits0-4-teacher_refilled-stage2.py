@@ -14,7 +14,7 @@ model = dict(
             type='Pretrained',
             checkpoint='work_dirs/demo_refilled/stage1/epoch_40.pth',
             prefix='student.')),  # the distiller's keys
-    teacher={{_base_.teacher}},
+    teacher={{_base_.wrn_16_1_digits0_4_teacher}},
     student_logits='head.fc',
     distill_losses=dict(
         local=dict(type='mmxtkd.ClassMeanKDLoss', tau=2.0, loss_weight=1.0)))
