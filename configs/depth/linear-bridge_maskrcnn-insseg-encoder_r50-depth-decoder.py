@@ -12,7 +12,8 @@ model = dict(
         backbone=dict(
             _delete_=True,
             type='mmxtkd.LinearlyBridgedEncoder',
-            encoder=dict(_base_.maskrcnn_r50_insseg_teacher, out_index=(0, 1, 2, 3)),
+            encoder=dict(
+                _base_.maskrcnn_r50_insseg_teacher, out_index=(0, 1, 2, 3)),
             in_channels=[256, 512, 1024, 2048],
             out_channels=[256, 512, 1024, 2048]),
         decode_head=dict(

@@ -2,6 +2,8 @@
 # MobileNetV2-0.5 + Decoder_dl2. 1xb16, 25 epochs.
 _base_ = ['./mbv2-dl2_baseline.py', '../_base_/teachers/vitb16_random.py',
           '../_base_/projections/inverted.py']
-model = dict(teacher={{_base_.vitb16_random_teacher}}, projector={{_base_.projector}},
-             teacher_channels={{_base_.vitb16_random_channels}},
-             distill_losses=dict(fitnets=dict(type='mmxtkd.FitNetsLoss')))
+model = dict(
+    teacher={{_base_.vitb16_random_teacher}},
+    projector={{_base_.projector}},
+    teacher_channels={{_base_.vitb16_random_channels}},
+    distill_losses=dict(fitnets=dict(type='mmxtkd.FitNetsLoss')))

@@ -2,6 +2,8 @@
 # ResNet-50 + Decoder. 1xb16, 25 epochs.
 _base_ = ['./r50_baseline.py', '../_base_/teachers/vitb16_cls.py',
           '../_base_/projections/inverted.py']
-model = dict(teacher={{_base_.vitb16_cls_teacher}}, projector={{_base_.projector}},
-             teacher_channels={{_base_.vitb16_cls_channels}},
-             distill_losses=dict(fitnets=dict(type='mmxtkd.FitNetsLoss')))
+model = dict(
+    teacher={{_base_.vitb16_cls_teacher}},
+    projector={{_base_.projector}},
+    teacher_channels={{_base_.vitb16_cls_channels}},
+    distill_losses=dict(fitnets=dict(type='mmxtkd.FitNetsLoss')))
