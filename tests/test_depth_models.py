@@ -12,6 +12,7 @@ from mmengine.registry import MODELS
 from conftest import REPO
 from mmxtkd.models import (LightSkipDepthDecoder, SkipDepthDecoder,
                            SkipDepthDecoderDW)
+from mmxtkd.models.teachers import teacher_in_config
 from mmxtkd.utils import build_in_own_scope
 
 CONFIGS = osp.join(REPO, 'configs')
@@ -117,8 +118,8 @@ def test_depth_teacher_loads_a_checkpoint_of_the_r50_baseline(tmp_path):
         nn.init.normal_(p, std=0.01)
     path = tmp_path / 'depth_r50_nyu.pth'
     torch.save(dict(meta=dict(iter=1), state_dict=baseline.state_dict()), path)
-    teacher_cfg = Config.fromfile(
-        osp.join(REPO, 'configs/_base_/teachers/r50_depth.py')).teacher
+    teacher_cfg = teacher_in_config(Config.fromfile(
+        osp.join(REPO, 'configs/_base_/teachers/r50_depth.py')))
     args = {k: v for k, v in teacher_cfg.items() if k != 'type'}
     args['checkpoint'] = str(path)
     teacher = FrozenTeacher(**args)

@@ -170,6 +170,35 @@ def test_cyclegan_train_step_logs_the_term_and_bad_names_are_errors():
         DistillCycleGAN.encoder_end(torch.nn.Conv2d(3, 3, 1))
 
 
+def test_cyclegan_with_two_teachers_logs_each_pair_and_updates_both():
+    """Two pairs on the one Z_s, each its own teacher and projector: both
+    terms reach the generators' loss under their pairs' names, and both
+    projectors train with the generators; a pair cannot pick another
+    student map."""
+    deep = dict(TEACHER, model=dict(TEACHER['model'], node='layer3'),
+                init_seed=1)
+    pairs = dict(
+        shallow=dict(teacher='r18_layer2', teacher_channels=128,
+                     projector=dict(type='mmxtkd.InvertedProjector'),
+                     losses=DISTILL['distill_losses']),
+        deep=dict(teacher='r18_layer3', teacher_channels=256,
+                  projector=dict(type='mmxtkd.TraditionalProjector'),
+                  losses=DISTILL['distill_losses']))
+    model = cyclegan(teachers=dict(r18_layer2=TEACHER, r18_layer3=deep),
+                     distill_pairs=pairs)
+    before = {n: p.projector.proj.weight.detach().clone()
+              for n, p in model.distill.named_pairs()}
+    log_vars = model.train_step(batch(['map', 'aerial']), optimizers(model))
+    assert {'loss_distill_shallow_l2', 'loss_distill_deep_l2'} <= set(log_vars)
+    for name, pair in model.distill.named_pairs():
+        assert not torch.equal(pair.projector.proj.weight, before[name])
+    with pytest.raises(ValueError, match=r'distill_pairs\.deep\.'
+                       'student_feature: not a setting of a pair'):
+        cyclegan(teachers=dict(r18_layer2=TEACHER, r18_layer3=deep),
+                 distill_pairs=dict(pairs, deep=dict(
+                     pairs['deep'], student_feature='translation')))
+
+
 def test_init_weights_is_pix2pix_normal_init_despite_mmagic_2109():
     """mmagic's own init_weights raises UnboundLocalError for these models;
     ours gives the pix2pix init: conv weights ~ N(0, 0.02), BN weights ~

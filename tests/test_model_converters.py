@@ -16,6 +16,7 @@ from mmengine.registry import MODELS
 
 from conftest import REPO
 from mmxtkd.models import FrozenTeacher
+from mmxtkd.models.teachers import teacher_in_config
 from mmxtkd.utils import build_in_own_scope, check_pretrained_inits
 
 from source_checkpoints import (CONVERTERS, ait_coords_table,
@@ -244,8 +245,8 @@ def test_ait_swinv2_converter_reproduces_ait(tmp_path, teacher, use_shift):
                tmp_path / 'ait.pth')
     convert('swinv2_ait_to_mmpretrain.py', tmp_path / 'ait.pth',
             tmp_path / 'swin.pth')
-    cfg = Config.fromfile(
-        osp.join(REPO, 'configs/_base_/teachers', teacher)).teacher
+    cfg = teacher_in_config(Config.fromfile(
+        osp.join(REPO, 'configs/_base_/teachers', teacher)))
     cfg.model.update(
         arch=dict(embed_dims=16, depths=depths, num_heads=heads,
                   extra_norm_every_n_blocks=0),
@@ -271,8 +272,8 @@ def test_ait_teacher_checks_window_sizes(tmp_path):
     torch.save({'state_dict': full}, tmp_path / 'ait.pth')
     convert('swinv2_ait_to_mmpretrain.py', tmp_path / 'ait.pth',
             tmp_path / 'swin.pth')
-    cfg = Config.fromfile(osp.join(
-        REPO, 'configs/_base_/teachers/ait-swinv2b_depth.py')).teacher
+    cfg = teacher_in_config(Config.fromfile(osp.join(
+        REPO, 'configs/_base_/teachers/ait-swinv2b_depth.py')))
     cfg.model.update(
         arch=dict(embed_dims=16, depths=depths, num_heads=heads,
                   extra_norm_every_n_blocks=0),

@@ -8,6 +8,7 @@ from mmengine.config import Config
 
 from conftest import REPO
 from mmxtkd.models import FrozenTeacher, TorchvisionFeatures
+from mmxtkd.models.teachers import teacher_in_config
 from source_checkpoints import convert, keypoint_rcnn_coco
 
 
@@ -61,8 +62,8 @@ def test_vit_b16_equals_the_converted_mmpretrain_teacher(tmp_path):
     path = tmp_path / 'vit_b_16-c867db91.pth'
     torch.save(vit_b_16().state_dict(), path)
     convert('vit_torchvision_to_mmpretrain.py', path, tmp_path / 'vit.pth')
-    cfg = Config.fromfile(osp.join(
-        REPO, 'configs/_base_/teachers/vitb16_cls.py')).teacher
+    cfg = teacher_in_config(Config.fromfile(osp.join(
+        REPO, 'configs/_base_/teachers/vitb16_cls.py')))
     cfg.pop('type')
     converted = FrozenTeacher(**dict(
         cfg, checkpoint=str(tmp_path / 'vit.pth'), input_size=(224, 224)))
@@ -115,8 +116,8 @@ def test_keypoint_rcnn_backbone_equals_torchvision_with_its_weights(tmp_path):
     overwrite_eps(src, 0.0)  # what keypointrcnn_resnet50_fpn does for COCO_V1
     path = tmp_path / 'keypointrcnn_resnet50_fpn_coco-fc266e95.pth'
     torch.save(src.state_dict(), path)
-    cfg = Config.fromfile(osp.join(
-        REPO, 'configs/_base_/teachers/krcnn-r50_kpt.py')).teacher
+    cfg = teacher_in_config(Config.fromfile(osp.join(
+        REPO, 'configs/_base_/teachers/krcnn-r50_kpt.py')))
     cfg.pop('type')
     ours = FrozenTeacher(**dict(cfg, checkpoint=str(path)))
     x = torch.randn(1, 3, 64, 64)

@@ -1,7 +1,9 @@
 from .backbones import MobileNetV1, WideResNetCIFAR
 from .depth import (LightSkipDepthDecoder, SkipDepthDecoder,
                     SkipDepthDecoderDW)
-from .distillers import CrossTaskDistiller, FeatureDistillation
+from .distillation_pairs import DistillationPairs
+from .distillers import CrossTaskDistiller
+from .feature_distillation import FeatureDistillation, FeaturePair
 from .linear_bridge import LinearlyBridgedEncoder
 from .losses import (ATLoss, ClassMeanKDLoss, EnsembleCosineLoss,
                      FitNetsLoss, LogitKDLoss, PKTLoss, RelationalTripletLoss,
@@ -19,5 +21,5 @@ __all__ = [
     'FeatureDistillation', 'SILogLoss', 'SkipDepthDecoder', 'SkipDepthDecoderDW',
     'LightSkipDepthDecoder', 'TorchvisionFeatures', 'LinearlyBridgedEncoder',
     'TripletProbabilityLoss', 'ClassMeanKDLoss', 'LogitKDLoss', 'MobileNetV1',
-    'WideResNetCIFAR', 'TimmFeatures'
+    'WideResNetCIFAR', 'TimmFeatures', 'FeaturePair', 'DistillationPairs'
 ]

@@ -51,6 +51,29 @@ def load_model_config(path: str) -> Config:
     return Config.fromfile(path)
 
 
+def teacher_in_config(cfg: Config) -> ConfigDict:
+    """The FrozenTeacher config that a config file defines: its
+    ``model.teacher``, or its top-level FrozenTeacher (a teacher base's
+    ``<file name>_teacher``, e.g. ``vitb16_random_teacher`` of
+    ``vitb16_random.py``, which also holds the ``vitb16_cls_teacher`` it
+    derives from). An error names what the file holds instead."""
+    model_teacher = cfg.get('model', {}).get('teacher')
+    if model_teacher:
+        return model_teacher
+    found = {k: v for k, v in cfg.items() if isinstance(v, dict)
+             and v.get('type') in ('mmxtkd.FrozenTeacher', 'FrozenTeacher')}
+    own = osp.splitext(osp.basename(cfg.filename or ''))[0].replace(
+        '-', '_') + '_teacher'
+    if own in found:
+        return found[own]
+    if len(found) != 1:
+        raise ValueError(
+            f'{cfg.filename} defines {len(found)} FrozenTeacher configs at '
+            f'its top level ({", ".join(found) or "none"}) and no '
+            'model.teacher: give a file with one (configs/_base_/teachers/)')
+    return next(iter(found.values()))
+
+
 @contextmanager
 def _quiet_init_log():
     """mmengine logs every parameter's initialisation at INFO; a frozen
@@ -188,6 +211,9 @@ class FrozenTeacher(BaseModule):
         self.channels_last = channels_last
         self.autocast_dtype = autocast_dtype
         self._init_renorm(mean, std, student_mean, student_std)
+        # whether the last map was finite (a 0-d tensor: read only when a
+        # loss turns out non-finite, so no step waits for it)
+        self._finite: Optional[torch.Tensor] = None
 
     # -- construction -------------------------------------------------------
     @staticmethod
@@ -267,6 +293,16 @@ class FrozenTeacher(BaseModule):
     def init_weights(self) -> None:
         """The teacher is initialised at construction (seed or checkpoint)."""
 
+    def fault(self) -> str:
+        """Why a loss of the last step is non-finite when this teacher's
+        map was (NaN or Inf), naming its weights; '' otherwise."""
+        if self._finite is None or bool(self._finite):
+            return ''
+        source = self.checkpoint or 'random initialisation'
+        return ("the teacher's feature map was NaN or Inf for this batch "
+                f'(teacher weights: {source}): check that file and the '
+                "batch's images; a lower learning rate cannot help")
+
     def extra_repr(self) -> str:
         src = self.checkpoint or 'random init'
         return f'encoder={type(self.encoder).__name__} (frozen, {src})'
@@ -286,6 +322,9 @@ class FrozenTeacher(BaseModule):
                     if self.autocast_dtype else nullcontext())
         with no_autograd, autocast:
             out = self._encode(inputs)
+            maps = out if isinstance(out, tuple) else (out, )
+            self._finite = torch.stack(
+                [torch.isfinite(m).all() for m in maps]).all()
         if not (self.inference_mode or self.autocast_dtype):
             return out
         # out of inference mode (autograd may then save it), in the inputs'

@@ -5,7 +5,7 @@
 optim_wrapper = dict(
     optimizer=dict(
         type='SGD', lr=0.1, momentum=0.9, weight_decay=5e-4, nesterov=True),
-    paramwise_cfg=dict(custom_keys={'distill.projector': dict(decay_mult=1.0)}))
+    paramwise_cfg=dict(custom_keys={'projector': dict(decay_mult=1.0)}))
 param_scheduler = dict(
     type='MultiStepLR', by_epoch=True, milestones=[100, 140, 180], gamma=0.2)
 train_cfg = dict(by_epoch=True, max_epochs=200, val_interval=10)

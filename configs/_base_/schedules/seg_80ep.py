@@ -11,7 +11,7 @@
 optim_wrapper = dict(
     type='OptimWrapper',
     optimizer=dict(type='AdamW', lr=5e-3, weight_decay=1e-2),
-    paramwise_cfg=dict(custom_keys={'distill.projector': dict(decay_mult=1.0)}))
+    paramwise_cfg=dict(custom_keys={'projector': dict(decay_mult=1.0)}))
 param_scheduler = [
     dict(
         type='mmxtkd.OneCycleLR',  # peaks at the optimizer's lr

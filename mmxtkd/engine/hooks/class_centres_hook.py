@@ -25,37 +25,52 @@ class TeacherClassCentresHook(Hook):
     def before_train(self, runner) -> None:
         model = runner.model.module if is_model_wrapper(
             runner.model) else runner.model
-        losses = [m for m in model.modules()
-                  if isinstance(m, ClassMeanKDLoss) and m.centres == 'dataset'
-                  and m.class_centres.numel() == 0]
-        if not losses:
+        # pair -> its losses waiting for centres
+        waiting = {}
+        for pair_name, pair in model.distill.named_pairs():
+            losses = [m for m in pair.modules()
+                      if isinstance(m, ClassMeanKDLoss)
+                      and m.centres == 'dataset'
+                      and m.class_centres.numel() == 0]
+            if losses:
+                waiting[pair_name] = losses
+        if not waiting:
             return
-        teacher = model.distill.teacher
-        num_classes = losses[0].num_classes
-        sums, counts = None, None
+        sums, counts = {}, {}
         with torch.no_grad():
             for batch in runner.train_dataloader:
                 data = model.data_preprocessor(batch, training=False)
-                emb = pooled_embedding(teacher(data['inputs']),
-                                     'TeacherClassCentresHook')
-                labels = model.batch_labels(data['data_samples'], emb.device)
-                if sums is None:
-                    sums = emb.new_zeros(num_classes, emb.shape[1])
-                    counts = emb.new_zeros(num_classes)
-                sums.index_add_(0, labels, emb)
-                counts += torch.bincount(labels, minlength=num_classes).to(
-                    counts)
-        if sums is None:
+                maps = model.distill.teacher_maps(data['inputs'],
+                                                  list(waiting))
+                for pair_name, losses in waiting.items():
+                    emb = pooled_embedding(maps[pair_name],
+                                           'TeacherClassCentresHook')
+                    labels = model.batch_labels(data['data_samples'],
+                                                emb.device)
+                    if pair_name not in sums:
+                        sums[pair_name] = emb.new_zeros(losses[0].num_classes,
+                                                        emb.shape[1])
+                        counts[pair_name] = emb.new_zeros(
+                            losses[0].num_classes)
+                    sums[pair_name].index_add_(0, labels, emb)
+                    counts[pair_name] += torch.bincount(
+                        labels, minlength=losses[0].num_classes).to(
+                            counts[pair_name])
+        if not sums:
             raise ValueError('TeacherClassCentresHook: the training loader '
                              'gave no batch')
-        all_reduce(sums)
-        all_reduce(counts)
-        empty = (counts == 0).nonzero().flatten().tolist()
-        if empty:
-            raise ValueError(f'TeacherClassCentresHook: classes {empty} have '
-                             'no training sample, so no centre')
-        centres = sums / counts[:, None]
-        for loss in losses:
-            loss.class_centres = centres.clone()
-        print_log(f'teacher class centres: {num_classes} classes from '
-                  f'{int(counts.sum())} training samples', logger='current')
+        for pair_name, losses in waiting.items():
+            all_reduce(sums[pair_name])
+            all_reduce(counts[pair_name])
+            count = counts[pair_name]
+            empty = (count == 0).nonzero().flatten().tolist()
+            if empty:
+                raise ValueError(f'TeacherClassCentresHook: classes {empty} '
+                                 'have no training sample, so no centre')
+            centres = sums[pair_name] / count[:, None]
+            for loss in losses:
+                loss.class_centres = centres.clone()
+            of = f' of {pair_name}' if pair_name else ''
+            print_log(f'teacher class centres{of}: {len(count)} classes '
+                      f'from {int(count.sum())} training samples',
+                      logger='current')

@@ -8,6 +8,7 @@ from mmengine.dist import master_only
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 
+from mmxtkd.models.distillation_pairs import DistillationPairs
 from mmxtkd.registry import HOOKS
 from mmxtkd.utils.json_lines import read_json_lines
 
@@ -26,9 +27,11 @@ class SpectralRankHook(Hook):
     Every ``interval`` iterations, for each module of the model that has
     ``projection_matrices()`` (Inverted/Traditional projectors, ensembles),
     it computes the singular values of each matrix and its numerical rank
-    (``sigma_i > tol * sigma_1``), puts ``spectral/rank[_name]`` and
-    ``spectral/sigma_max[_name]`` in the message hub (so the logger hook
-    sends them to every visualizer backend), and appends one JSON line per
+    (``sigma_i > tol * sigma_1``), puts ``spectral/rank[_tag]`` and
+    ``spectral/sigma_max[_tag]`` in the message hub (so the logger hook
+    sends them to every visualizer backend; the tag, a pair's name when the
+    model has several pairs, is left out when there is one matrix), and
+    appends one JSON line per
     matrix to ``<work_dir>/<filename>`` for ``tools/analysis/plot_spectrum.py``.
     A run starts that file afresh, or, when it resumes, from the records up
     to its checkpoint's iteration.
@@ -38,7 +41,7 @@ class SpectralRankHook(Hook):
     shrinks every singular value of the projector, so directions the loss
     does not hold up decay towards zero and drop under the tolerance. The
     configs state the projector's decay in ``optim_wrapper.paramwise_cfg``
-    (``custom_keys={'distill.projector': dict(decay_mult=1.0)}``); a run with
+    (``custom_keys={'projector': dict(decay_mult=1.0)}``); a run with
     ``decay_mult=0`` shows the spectrum the loss alone shapes.
 
     Args:
@@ -59,14 +62,22 @@ class SpectralRankHook(Hook):
 
     @staticmethod
     def projection_matrices(model) -> Iterator[Tuple[str, torch.Tensor]]:
-        """``(tag, matrix)`` for every projection matrix in the model."""
+        """``(tag, matrix)`` for every projection matrix in the model: the
+        projector's module name (``distill.projector``), or for a pair of
+        several (:class:`DistillationPairs`) the pair's name; ``.<i>`` for
+        each of an ensemble's matrices."""
         if is_model_wrapper(model):
             model = model.module
+        pair_of = {id(pair.projector): name
+                   for module in model.modules()
+                   if isinstance(module, DistillationPairs)
+                   for name, pair in module.named_pairs()}
         for name, module in model.named_modules():
             if hasattr(module, 'projection_matrices'):
+                tag = pair_of.get(id(module), name)
                 mats = module.projection_matrices()
                 for i, mat in enumerate(mats):
-                    yield (name if len(mats) == 1 else f'{name}.{i}'), mat
+                    yield (tag if len(mats) == 1 else f'{tag}.{i}'), mat
 
     def spectra(self, model) -> List[Dict]:
         """One record (tag, singular values, rank) per projection matrix."""

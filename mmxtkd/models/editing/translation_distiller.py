@@ -7,7 +7,8 @@ import torch
 import torch.nn as nn
 from mmengine.model import is_model_wrapper
 
-from ..distillers import DISTILLATION_KEYS, FeatureDistillation
+from ..distillation_pairs import build_distillation
+from ..distillers import DISTILLATION_KEYS
 from ..finite_losses import FiniteLossesMixin
 
 
@@ -36,8 +37,9 @@ def _unwrapped_keys(module: nn.Module, state_dict: OrderedDict, prefix: str,
 
 
 class TranslationDistillMixin(FiniteLossesMixin):
-    """Adds :class:`FeatureDistillation` terms to the generator loss of an
-    mmagic translation model (``Pix2Pix``, ``CycleGAN``); mixed in before it.
+    """Adds :class:`FeatureDistillation` (or, with ``distill_pairs``,
+    :class:`DistillationPairs`) terms to the generator loss of an mmagic
+    translation model (``Pix2Pix``, ``CycleGAN``); mixed in before it.
 
     GANs have their own ``train_step``: the terms join the generators' loss
     in ``_get_gen_loss``, logged as ``loss_distill_<name>``, so the
@@ -60,6 +62,9 @@ class TranslationDistillMixin(FiniteLossesMixin):
     Args:
         distill_losses, teacher, projector, student_channels,
             teacher_channels: as for :class:`CrossTaskDistiller`.
+        teachers, distill_pairs: several teachers and pairs, as for
+            :class:`CrossTaskDistiller`, every pair comparing the one
+            ``Z_s`` (so a pair has no ``student_feature``).
         *args, **kwargs: the mmagic model's own arguments.
     """
 
@@ -67,11 +72,14 @@ class TranslationDistillMixin(FiniteLossesMixin):
                  teacher: Optional[dict] = None,
                  projector: Optional[dict] = None,
                  student_channels: Optional[int] = None,
-                 teacher_channels: Optional[int] = None, **kwargs) -> None:
+                 teacher_channels: Optional[int] = None,
+                 teachers: Optional[Dict[str, dict]] = None,
+                 distill_pairs: Optional[Dict[str, dict]] = None,
+                 **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.distill = FeatureDistillation(distill_losses or {}, teacher,
-                                           projector, student_channels,
-                                           teacher_channels)
+        self.distill = build_distillation(distill_losses, teacher, projector,
+                                          student_channels, teacher_channels,
+                                          teachers, distill_pairs)
         self._slot: Optional[List[torch.Tensor]] = None
         # (target domain, input, Z_s) of each generator pass of one step
         self._passes: Optional[List[Tuple[str, torch.Tensor,
@@ -138,9 +146,9 @@ class TranslationDistillMixin(FiniteLossesMixin):
             if nets is not None:
                 for net in self.get_module(nets).values():
                     net.init_weights()
-        projector = self.get_module(self.distill).projector
-        if projector is not None:
-            projector.init_weights()
+        for _, pair in self.get_module(self.distill).named_pairs():
+            if pair.projector is not None:
+                pair.projector.init_weights()
 
     # -- the student alone ---------------------------------------------------
     @classmethod
@@ -186,7 +194,7 @@ class TranslationDistillMixin(FiniteLossesMixin):
     def _get_gen_loss(self, outputs: dict):
         loss_g, log_vars = super()._get_gen_loss(outputs)
         # mmagic's MMSeparateDistributedDataParallel wraps each submodule
-        if not self.get_module(self.distill).losses:
+        if not self.get_module(self.distill).has_losses():
             return loss_g, log_vars
         teacher_input, student_feat = self.distillation_pair(outputs)
         loss_d, log_d = self.parse_losses(
