@@ -15,6 +15,8 @@ from mmxtkd.analysis import benchmark
 from mmxtkd.analysis.benchmark import map_cosine, round_robin, teacher_options
 
 BENCHMARK = osp.join(REPO, 'tools', 'analysis', 'benchmark_distill.py')
+TWO_TEACHERS = osp.join(REPO, 'tests', 'data', 'configs',
+                        'tiny_cls_two-teachers_inverted.py')
 MIB = 2**20
 
 
@@ -123,3 +125,29 @@ def test_the_tools_record(tiny_image_folder, tmp_path, monkeypatch, amp):
     assert check['holds'] == (check['distill_peak_bytes']
                               <= check['bound_bytes'])
     assert 'distill/(student+teacher)' in printed and str(out) in printed
+    assert record['teacher_forwards'] == {'distill.teacher': 1}
+
+
+def test_the_tools_record_with_several_pairs(tiny_image_folder, tmp_path,
+                                             monkeypatch):
+    """Three pairs, two on one teacher: each teacher runs once a step, and
+    each pair alone is timed beside the whole."""
+    monkeypatch.setattr(benchmark, 'return_freed_memory_at_once', bool)
+    out = tmp_path / 'record.json'
+    run_script(BENCHMARK, TWO_TEACHERS, '--batch', 4, '--size', 32, 32,
+               '--rounds', 2, '--warmup', 0, '--out', out, '--device', 'cpu')
+    record = json.loads(out.read_text())
+    assert record['teacher_forwards'] == {'distill.teachers.stages': 1,
+                                          'distill.teachers.other': 1}
+    pairs = ('stage2', 'stage3', 'other')
+    assert set(record['steps']) == {
+        'student', 'teacher', 'projector', 'distill', 'spectral'} | {
+            f'distill[{p} alone]' for p in pairs}
+    med = {k: v['median_ms'] for k, v in record['steps'].items()}
+    for p in pairs:
+        assert record['ratios'][f'distill/distill[{p} alone]'] == \
+            pytest.approx(med['distill'] / med[f'distill[{p} alone]'])
+    assert record['teacher_options'] == {}
+    with pytest.raises(SystemExit, match='compares the settings of one '
+                       'teacher'):
+        run_script(BENCHMARK, TWO_TEACHERS, '--teacher-options', 'bf16')

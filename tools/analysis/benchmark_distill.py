@@ -7,24 +7,31 @@
         [--images 'data/nyu/**/*.jpg'] [--out RECORD.json] \\
         [--cfg-options model.teacher.checkpoint=None ...]
 
-CONFIG is a CrossTaskDistiller config (a teacher and a projector). From it
-the script builds, on a batch of random images (or ``--images``, resized)
-put through the student's data preprocessor:
+CONFIG is a CrossTaskDistiller config (a teacher and a projector, or
+several ``distill_pairs``). From it the script builds, on a batch of random
+images (or ``--images``, resized) put through the student's data
+preprocessor:
 
 - student:   the plain student, loss + backward + AdamW step;
-- teacher:   the frozen teacher's forward alone, as configured, under the
-             step's precision;
-- projector: the projector and the distillation losses alone, forward and
-             backward, on a teacher map already on the student's grid;
+- teacher:   the frozen teachers' forwards alone (each once), as
+             configured, under the step's precision;
+- projector: the projectors and the distillation losses alone, forward and
+             backward, on teacher maps already on the student's grid;
 - distill:   the distiller as configured, loss + backward + step;
 - spectral:  the same student, teacher-free, with SpectralRegLoss(rank=2)
-             (eq. 6; ``--spectral-method`` picks how its subspace is found).
+             (eq. 6; ``--spectral-method`` picks how its subspace is found);
+- distill[<pair> alone]: with several pairs, the distiller with that pair
+             and its teacher only, so one run gives the cost of one pair
+             against all (ratios ``distill/distill[<pair> alone]``).
+
+Each teacher's forwards during one distill step are counted
+(``teacher_forwards``): pairs that share a teacher share its one forward.
 
 ``--amp`` runs every step under autocast: bfloat16 where the device supports
 it, else float16 with dynamic loss scaling (``--amp-dtype`` chooses).
 ``--channels-last`` puts the models and the inputs in that memory format.
 
-First the teacher options (``--teacher-options``; FrozenTeacher's
+For a single teacher, first the teacher options (``--teacher-options``; FrozenTeacher's
 ``inference_mode``, ``channels_last``, ``autocast_dtype`` and ``input_size``;
 see ``TEACHER_OPTIONS``) are timed round-robin, each forward alone in
 float32 steps, and their maps compared with the default one: the cosine of
@@ -64,7 +71,8 @@ from mmxtkd.analysis.benchmark import (TEACHER_OPTIONS, map_cosine,
                                        peak_memory_meter,
                                        return_freed_memory_at_once,
                                        round_robin, summary, teacher_options)
-from mmxtkd.models.alignment import resize_map
+from mmxtkd.models.alignment import align_to_student
+from mmxtkd.models.distillers import without_distillation
 from mmxtkd.registry import MODELS
 from mmxtkd.utils import build_in_own_scope
 
@@ -155,19 +163,64 @@ def autocast(inputs: torch.Tensor, precision: Optional[torch.dtype]):
             if precision else nullcontext())
 
 
-def projector_step(distiller, teacher_map, student_shape, precision):
-    """The projector and losses alone, forward and backward."""
-    student_map = torch.randn(student_shape, device=teacher_map.device,
-                              requires_grad=True)
-    params = list(distiller.distill.parameters()) + [student_map]
+def projector_step(distiller, inputs, precision):
+    """Every pair's projector and losses alone, forward and backward, on
+    random student maps of the right shapes and the teachers' maps already
+    on their grids."""
+    with torch.no_grad():
+        shapes = {pair: z.shape for pair, z in
+                  distiller.student_features(inputs).items()}
+        with autocast(inputs, precision):
+            raw = distiller.distill.teacher_maps(inputs)
+    student_maps = {pair: torch.randn(shape, device=inputs.device,
+                                      requires_grad=True)
+                    for pair, shape in shapes.items()}
+    teacher_maps = {pair: align_to_student(raw[pair].float(),
+                                           student_maps[pair])
+                    for pair in raw}
+    params = list(distiller.distill.parameters()) + list(
+        student_maps.values())
 
     def step():
-        with autocast(teacher_map, precision):
-            terms = distiller.distill.terms(student_map, teacher_map)
+        with autocast(inputs, precision):
+            terms = {}
+            for name, pair in distiller.distill.named_pairs():
+                terms.update(pair.terms(student_maps[name],
+                                        teacher_maps.get(name)))
         sum(terms.values()).backward()
         for p in params:
             p.grad = None
     return step
+
+
+def teacher_forwards(distiller, step: Callable[[], None]) -> Dict[str, int]:
+    """How often each teacher of the distiller runs in one ``step``."""
+    teachers = {name: t for name, t in distiller.named_modules()
+                if type(t).__name__ == 'FrozenTeacher'}
+    counts = dict.fromkeys(teachers, 0)
+    handles = [t.register_forward_hook(
+        lambda *_, name=name: counts.__setitem__(name, counts[name] + 1))
+        for name, t in teachers.items()]
+    try:
+        step()
+    finally:
+        for handle in handles:
+            handle.remove()
+    return counts
+
+
+def alone(cfg: dict, pair: str) -> dict:
+    """A multi-pair distiller config with only ``pair`` and its teacher
+    (returning only the map the pair takes)."""
+    pair_cfg = cfg['distill_pairs'][pair]
+    name = pair_cfg.get('teacher')
+    teachers = {}
+    if name:
+        teacher = dict(cfg['teachers'][name])
+        if pair_cfg.get('teacher_out_index') is not None:
+            teacher['out_index'] = [pair_cfg['teacher_out_index']]
+        teachers[name] = teacher
+    return dict(cfg, distill_pairs={pair: pair_cfg}, teachers=teachers)
 
 
 def native_size(teacher_cfg: dict, given: Optional[List[int]]):
@@ -214,47 +267,11 @@ def parse_args():
     return args
 
 
-def main() -> None:
-    args = parse_args()
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
-    cfg = cfg.model
-    if cfg.get('teacher') is None or cfg.get('projector') is None:
-        raise SystemExit(f'{args.config} has no teacher and projector to time')
-    device = torch.device(args.device)
-    precision = amp_dtype(args, device)
-    if device.type == 'cpu':
-        return_freed_memory_at_once()
-    memory_format = (torch.channels_last if args.channels_last
-                     else torch.contiguous_format)
-    teacher_cfg = dict(cfg.teacher)
-    if args.channels_last:
-        teacher_cfg['channels_last'] = True
-
-    def build(model_cfg):
-        model = build_in_own_scope(ROOT_MODELS, model_cfg)
-        return model.to(device, memory_format=memory_format).train()
-
-    distiller = build(dict(cfg, teacher=teacher_cfg))
-    spectral = build(dict(
-        cfg, teacher=None, projector=None,
-        distill_losses=dict(spectral=dict(type='mmxtkd.SpectralRegLoss',
-                                          rank=2,
-                                          method=args.spectral_method))))
-    student = spectral.student  # the same network, without the extra term
-    torch.manual_seed(0)
-    inputs = input_batch(student, args.batch, args.size, args.images)
-    inputs = inputs.to(device).contiguous(memory_format=memory_format)
-    samples = [s.to(device)
-               for s in fake_data_samples(student, args.batch, args.size)]
-    with torch.no_grad():
-        student_shape = distiller.student_feature(inputs).shape
-    grid = tuple(student_shape[-2:])
-    sync = (torch.cuda.synchronize if device.type == 'cuda'
-            else (lambda: None))
-
-    # -- the teacher's options, forward alone, float32 steps ---------------
+def compare_teacher_options(args, teacher_cfg: dict, inputs, grid,
+                            device, sync):
+    """The single teacher's options, forward alone, float32 steps: their
+    times, peaks and cosine to the default map on the student's ``grid``,
+    and the fastest whose mean cosine is >= ``--min-cosine``."""
     specs = ['default'] + [s for s in args.teacher_options if s != 'default']
     native = native_size(teacher_cfg, args.native_size)
     teachers = {s: MODELS.build(dict(teacher_cfg,
@@ -276,7 +293,59 @@ def main() -> None:
         options[spec]['peak_bytes'] = meter.peak
     del teachers, reference
     fit = [s for s in specs if options[s]['cosine_mean'] >= args.min_cosine]
-    fastest = min(fit, key=lambda s: options[s]['median_ms'])
+    return options, min(fit, key=lambda s: options[s]['median_ms'])
+
+
+def main() -> None:
+    args = parse_args()
+    cfg = Config.fromfile(args.config)
+    if args.cfg_options:
+        cfg.merge_from_dict(args.cfg_options)
+    cfg = cfg.model.to_dict()
+    several = cfg.get('distill_pairs') is not None
+    if not several and (cfg.get('teacher') is None
+                        or cfg.get('projector') is None):
+        raise SystemExit(f'{args.config} has no teacher and projector to time')
+    if several and args.teacher_options not in ([], ['default']):
+        raise SystemExit('--teacher-options compares the settings of one '
+                         f'teacher; {args.config} has several pairs (time '
+                         'a single-teacher config for them)')
+    device = torch.device(args.device)
+    precision = amp_dtype(args, device)
+    if device.type == 'cpu':
+        return_freed_memory_at_once()
+    memory_format = (torch.channels_last if args.channels_last
+                     else torch.contiguous_format)
+    if args.channels_last:
+        if several:
+            cfg['teachers'] = {name: dict(t, channels_last=True)
+                               for name, t in cfg['teachers'].items()}
+        else:
+            cfg['teacher'] = dict(cfg['teacher'], channels_last=True)
+
+    def build(model_cfg):
+        model = build_in_own_scope(ROOT_MODELS, model_cfg)
+        return model.to(device, memory_format=memory_format).train()
+
+    distiller = build(cfg)
+    spectral = build(dict(
+        without_distillation(cfg),
+        distill_losses=dict(spectral=dict(type='mmxtkd.SpectralRegLoss',
+                                          rank=2,
+                                          method=args.spectral_method))))
+    student = spectral.student  # the same network, without the extra term
+    torch.manual_seed(0)
+    inputs = input_batch(student, args.batch, args.size, args.images)
+    inputs = inputs.to(device).contiguous(memory_format=memory_format)
+    samples = [s.to(device)
+               for s in fake_data_samples(student, args.batch, args.size)]
+    with torch.no_grad():
+        grid = [list(z.shape[-2:]) for z in
+                distiller.student_features(inputs).values()][0]
+    sync = (torch.cuda.synchronize if device.type == 'cuda'
+            else (lambda: None))
+    options, fastest = ({}, 'default') if several else compare_teacher_options(
+        args, cfg['teacher'], inputs, tuple(grid), device, sync)
 
     # -- the training steps ------------------------------------------------
     steps: Dict[str, Callable[[], None]] = {
@@ -285,22 +354,23 @@ def main() -> None:
 
     def teacher_forward():
         with autocast(inputs, precision):
-            distiller.distill.teacher(inputs)
+            distiller.distill.teacher_maps(inputs)
     steps['teacher'] = teacher_forward
     if precision is not None:
-        steps['teacher_fp32'] = lambda: distiller.distill.teacher(inputs)
-    with torch.no_grad(), autocast(inputs, precision):
-        teacher_map = resize_map(distiller.distill.teacher(inputs).float(),
-                                 grid)
-    steps['projector'] = projector_step(distiller, teacher_map,
-                                        student_shape, precision)
+        steps['teacher_fp32'] = lambda: distiller.distill.teacher_maps(inputs)
+    steps['projector'] = projector_step(distiller, inputs, precision)
     steps['distill'] = train_step(distiller, inputs, samples, precision)
     steps['spectral'] = train_step(spectral, inputs, samples, precision)
     if fastest != 'default':
-        fast_cfg = dict(teacher_cfg, **options[fastest]['kwargs'])
+        fast_cfg = dict(cfg['teacher'], **options[fastest]['kwargs'])
         fast = build(dict(cfg, teacher=fast_cfg))
         steps[f'distill[{fastest}]'] = train_step(fast, inputs, samples,
                                                   precision)
+    if several:
+        for pair in cfg['distill_pairs']:
+            steps[f'distill[{pair} alone]'] = train_step(
+                build(alone(cfg, pair)), inputs, samples, precision)
+    forwards = teacher_forwards(distiller, steps['distill'])
     times = round_robin(steps, args.rounds, args.warmup, sync)
     variants = {name: summary(times[name]) for name in steps}
     for name, step in steps.items():
@@ -319,6 +389,10 @@ def main() -> None:
         f'distill[{fastest}]/(student+teacher_fp32)':
         fast_distill / (med['student'] + fp32_teacher),
     }
+    if several:
+        ratios.update({f'distill/distill[{pair} alone]':
+                       med['distill'] / med[f'distill[{pair} alone]']
+                       for pair in cfg['distill_pairs']})
     peak = {k: v['peak_bytes'] for k, v in variants.items()}
     bound = peak['student'] + peak['teacher'] + peak['projector']
     memory_check = dict(distill_peak_bytes=peak['distill'],
@@ -336,8 +410,9 @@ def main() -> None:
         else 'float32',
         channels_last=args.channels_last, rounds=args.rounds,
         warmup=args.warmup, images=args.images or 'random',
-        student_grid=list(grid), min_cosine=args.min_cosine,
+        student_grid=grid, min_cosine=args.min_cosine,
         teacher_options=options, fastest_teacher_option=fastest,
+        teacher_forwards=forwards,
         steps=variants, ratios=ratios, memory_check=memory_check,
         date=datetime.datetime.now().isoformat(timespec='seconds'))
     report(record)
@@ -360,17 +435,20 @@ def report(r: dict) -> None:
           f"{r['precision']}{', channels-last' if r['channels_last'] else ''}"
           f"; medians of {r['rounds']} rounds after {r['warmup']} warm-up "
           'rounds')
-    print(f"teacher options (forward alone, float32 steps; cosine to the "
-          f"default map on the student's {r['student_grid'][0]}x"
-          f"{r['student_grid'][1]} grid):")
-    base = r['teacher_options']['default']['median_ms']
-    for spec, o in r['teacher_options'].items():
-        print(f"  {spec:<22} {o['median_ms']:9.1f} ms  "
-              f"x{o['median_ms'] / base:.3f}"
-              f"  cosine mean {o['cosine_mean']:.6f} min {o['cosine_min']:.6f}"
-              f"  peak {o['peak_bytes'] / MIB:8.1f} MiB")
-    print(f"  fastest with mean cosine >= {r['min_cosine']}: "
-          f"{r['fastest_teacher_option']}")
+    if r['teacher_options']:
+        print("teacher options (forward alone, float32 steps; cosine to the "
+              f"default map on the student's {r['student_grid'][0]}x"
+              f"{r['student_grid'][1]} grid):")
+        base = r['teacher_options']['default']['median_ms']
+        for spec, o in r['teacher_options'].items():
+            print(f"  {spec:<22} {o['median_ms']:9.1f} ms  "
+                  f"x{o['median_ms'] / base:.3f}  cosine mean "
+                  f"{o['cosine_mean']:.6f} min {o['cosine_min']:.6f}"
+                  f"  peak {o['peak_bytes'] / MIB:8.1f} MiB")
+        print(f"  fastest with mean cosine >= {r['min_cosine']}: "
+              f"{r['fastest_teacher_option']}")
+    print('teacher forwards in one distill step: ' + ', '.join(
+        f'{name} {n}' for name, n in r['teacher_forwards'].items()))
     print('steps:')
     for name, v in r['steps'].items():
         print(f"  {name:<22} {v['median_ms']:9.1f} ms  (quartiles "
@@ -378,8 +456,10 @@ def report(r: dict) -> None:
               f"{v['peak_bytes'] / MIB:8.1f} MiB  retained "
               f"{v['retained_bytes'] / MIB:6.1f} MiB")
     for name, value in r['ratios'].items():
-        target = TARGETS.get(name, 0.8)
-        print(f'  {name:<45} = {value:.3f}  (target <= {target})')
+        # the fast teacher option's target; one pair against all has none
+        target = TARGETS.get(name, None if 'alone]' in name else 0.8)
+        bound = f'  (target <= {target})' if target else ''
+        print(f'  {name:<45} = {value:.3f}{bound}')
     m = r['memory_check']
     print(f"  distill peak {m['distill_peak_bytes'] / MIB:.1f} MiB "
           f"{'<=' if m['holds'] else '>'} student + teacher + projector "
