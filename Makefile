@@ -3,6 +3,7 @@
 #   make demo-seg - the segmentation demo (traditional vs inverted)
 #   make demo-colourisation, make demo-sat2map - the image-translation demos
 #   make demo-refilled - REFILLED on scikit-learn's digits (real data)
+#   make demo-two-teachers - the depth demo with two teachers at once
 #   make test   - the test suite
 # The set-up (tools/install.sh) is idempotent: into ./.venv, mmcv's compiled
 # ops built once per machine and cached in ~/.cache/mmxtkd.
@@ -10,7 +11,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: install test demo demo-seg demo-colourisation demo-sat2map demo-refilled
+.PHONY: install test demo demo-seg demo-colourisation demo-sat2map demo-refilled \
+	demo-two-teachers
 
 install:
 	bash tools/install.sh --venv $(VENV)
@@ -32,3 +34,6 @@ demo-sat2map: install
 
 demo-refilled: install
 	$(PY) tools/demo.py --task refilled
+
+demo-two-teachers: install
+	$(PY) tools/demo.py --task two-teachers

@@ -49,8 +49,9 @@ def test_there_is_a_config_for_every_family():
     names = {osp.relpath(p, osp.join(REPO, 'configs')) for p in CONFIGS}
     assert 'depth/mbv2_vitb-cls-teacher_inverted.py' in names
     assert 'depth/synthetic/mbv2_vitb-cls-teacher_inverted.py' in names
-    # (+ the timm ConvNeXt-T teacher's two, not in the paper)
-    assert len([n for n in names if n.startswith('depth/mbv2_')]) == 57
+    # (+ the timm ConvNeXt-T teacher's two and the two-teacher pair, not in
+    # the paper)
+    assert len([n for n in names if n.startswith('depth/mbv2_')]) == 59
     assert len([n for n in names if n.startswith('depth/mbv2_spectral-r')]) == 6
     assert len([n for n in names if n.startswith('depth/') and '-teacher_' in n
                 and 'ait-' in n]) == 16
@@ -108,6 +109,43 @@ def test_there_is_a_config_for_every_family():
                         '.py') in family
 
 
+def test_the_two_teacher_demo_distils_the_pairs_of_the_real_job():
+    """The synthetic twin restates the real job's pairs (two bases that
+    both hold a teacher cannot be inherited together): they must agree,
+    and its teachers differ only in their weights (random, seeded)."""
+    real = Config.fromfile(osp.join(
+        REPO, 'configs/depth/mbv2_vitb-cls+dlv3-seg-teachers_inverted.py'))
+    demo = Config.fromfile(osp.join(
+        REPO, 'configs/depth/synthetic/'
+        'mbv2_vitb-cls+dlv3-seg-teachers_inverted.py'))
+    assert demo.model.distill_pairs.to_dict() == \
+        real.model.distill_pairs.to_dict()
+    weights = ('checkpoint', 'init_seed')
+    for name, teacher in real.model.teachers.items():
+        ours = demo.model.teachers[name]
+        assert ours.checkpoint is None
+        assert {k: v for k, v in ours.items() if k not in weights} == {
+            k: v for k, v in teacher.items() if k not in weights}
+
+
+def test_the_readme_two_teacher_example_is_the_two_teacher_job(tmp_path):
+    import mmxtkd  # noqa: F401  (resolves mmxtkd::)
+    with open(osp.join(REPO, 'README.md')) as f:
+        readme = f.read()
+    section = readme[readme.index('**Several teachers, several pairs.**'):]
+    code = section.split('```python\n', 1)[1].split('```', 1)[0]
+    (tmp_path / 'two.py').write_text(code)
+    ours = Config.fromfile(str(tmp_path / 'two.py')).model.to_dict()
+    real = Config.fromfile(osp.join(
+        REPO, 'configs/depth/mbv2_vitb-cls+dlv3-seg-teachers_inverted.py'))
+
+    def unscoped(cfg):  # mmengine marks what came from mmxtkd:: bases
+        if isinstance(cfg, dict):
+            return {k: unscoped(v) for k, v in cfg.items() if k != '_scope_'}
+        return cfg
+    assert unscoped(ours) == unscoped(real.model.to_dict())
+
+
 @pytest.fixture(scope='module')
 def read_once():
     """``torch.load`` reading each file once for the whole module: most
@@ -158,12 +196,19 @@ def test_config_builds_and_loads_its_weights(path, user_folder, read_once,
         # differs from it only in the projector, built here
         twin = Config.fromfile(inverted).model.to_dict()
         ours = cfg.model.to_dict()
-        assert ours.pop('projector') != twin.pop('projector')
+        # the projector, or with several pairs each pair's
+        pairs = [ours] + list(ours.get('distill_pairs', {}).values())
+        twins = [twin] + list(twin.get('distill_pairs', {}).values())
+        projectors = [p.pop('projector') for p in pairs if 'projector' in p]
+        assert projectors and projectors != [
+            t.pop('projector') for t in twins if 'projector' in t]
         assert ours == twin
-        projector = build_projector(cfg.model.projector,
-                                    cfg.model.student_channels,
-                                    cfg.model.teacher_channels)
-        assert projector.direction == 'student_to_teacher'
+        for pair in pairs[1:] or pairs:
+            pair = dict(ours, **pair)
+            projector = build_projector(projectors.pop(0),
+                                        pair['student_channels'],
+                                        pair['teacher_channels'])
+            assert projector.direction == 'student_to_teacher'
         return
     with DefaultScope.overwrite_default_scope(cfg.default_scope):
         model = MODELS.build(cfg.model)
@@ -189,8 +234,16 @@ def test_config_builds_and_loads_its_weights(path, user_folder, read_once,
         projected = re.search(r'_(inverted|traditional)', path)
         assert (model.distill.projector is not None) == bool(projected)
         assert model.distill.teacher.checkpoint == teacher.checkpoint
+    teachers = dict(cfg.model.get('teachers') or {})
+    if teachers:  # several pairs: each projected, each teacher as given
+        assert all(pair.projector is not None
+                   for _, pair in model.distill.named_pairs())
+        assert {name: t.checkpoint for name, t in
+                model.distill.teachers.items()} == {
+                    name: t.get('checkpoint') for name, t in teachers.items()}
     if 'synthetic' in path:  # no weights on a demo machine
         assert teacher is None or teacher.checkpoint is None
+        assert all(t.get('checkpoint') is None for t in teachers.values())
     if 'student' not in cfg.model:  # mmagic's GANs, trained from scratch
         assert type(model).__name__ in ('DistillPix2Pix', 'DistillCycleGAN')
         return

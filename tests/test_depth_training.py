@@ -19,6 +19,8 @@ from conftest import REPO, run_script
 from mmxtkd.datasets import make_synthetic_nyu
 
 CONFIG = 'configs/depth/synthetic/mbv2_vitb-cls-teacher_inverted.py'
+TWO_TEACHERS = ('configs/depth/synthetic/'
+                'mbv2_vitb-cls+dlv3-seg-teachers_inverted.py')
 
 
 def env(**extra):
@@ -146,6 +148,43 @@ def test_a_downstream_config_inherits_by_package_path(data_root, tmp_path):
         cwd=project, env=env(), capture_output=True, text=True)
     assert out.returncode == 0, out.stderr[-3000:]
     assert 'loss_distill_spectral' in out.stdout + out.stderr
+
+
+def test_two_teacher_job_logs_each_pair_and_keeps_both_projectors(
+        data_root, tmp_path):
+    """The two-teacher demo config through tools/train.py: each pair's loss
+    and each projector's rank in the log, both projectors (and no teacher)
+    in the checkpoint, one spectrum panel per pair."""
+    from mmxtkd.visualization import plot_spectrum, read_history
+    work = str(tmp_path / 'two_teachers')
+    log = run_script(osp.join(REPO, 'tools/train.py'), TWO_TEACHERS,
+                     '--work-dir', work, *options(data_root, 2),
+                     *in_process('two_teachers'))
+    step = next(line for line in log.splitlines()
+                if 'Iter(train) [2/2]' in line)
+    for key in ('loss_distill_cls_fitnets', 'loss_distill_seg_fitnets',
+                'spectral/rank_cls', 'spectral/rank_seg'):
+        assert f'{key}: ' in step
+    state = torch.load(osp.join(work, 'iter_2.pth'), map_location='cpu',
+                       weights_only=True)['state_dict']
+    assert {k: tuple(v.shape) for k, v in state.items()
+            if k.startswith('distill.')} == {
+                'distill.pairs.cls.projector.proj.weight': (1280, 768, 1, 1),
+                'distill.pairs.seg.projector.proj.weight': (1280, 2048, 1, 1)}
+    assert not any('teacher' in k for k in state)
+    # evaluation builds the student alone from the same checkpoint
+    tested = run_script(osp.join(REPO, 'tools/test.py'), TWO_TEACHERS,
+                        osp.join(work, 'iter_2.pth'), '--work-dir',
+                        str(tmp_path / 'test'), *options(data_root, 2),
+                        *in_process('two_teachers_test'))
+    assert 'the student alone' in tested and 'd1: ' in tested
+    history = read_history(osp.join(work, 'spectral_history.jsonl'))
+    assert sorted(history) == ['cls', 'seg']
+    assert [r['iter'] for r in history['seg']] == [1, 2]
+    plot = str(tmp_path / 'spectrum.png')
+    plot_spectrum(history, plot)
+    import cv2
+    assert cv2.imread(plot).shape[1] == 2 * 5 * 120  # a panel per pair
 
 
 def test_seeds_then_the_collated_table(data_root, interrupted_then_resumed):

@@ -5,12 +5,16 @@
     python tools/demo.py --task colourisation  # Pix2Pix (make demo-colourisation)
     python tools/demo.py --task sat2map  # CycleGAN (make demo-sat2map)
     python tools/demo.py --task refilled [--seeds 3]  # (make demo-refilled)
+    python tools/demo.py --task two-teachers  # (make demo-two-teachers)
 
 1. writes the task's synthetic data set when it is missing;
 2. for each of the task's configs: evaluates the untrained student, trains,
    and evaluates it again;
    - depth: the main config's synthetic twin (MobileNetV2-0.5 student,
      random ViT-B/16 teacher, inverted projection, FitNets);
+   - two-teachers: the same student with two random teachers at once
+     (ViT-B/16 and DeepLabV3-ResNet-50), each pair its own inverted
+     projection;
    - seg: DeepLabV3-ResNet-18 students with a random ResNet-50 teacher, the
      traditional and the inverted projection (same seed, same budget);
    - colourisation, sat2map: a small Pix2Pix / CycleGAN with a random
@@ -54,11 +58,17 @@ class DemoTask(NamedTuple):
     strip: Tuple[str, str, str] = ()
 
 
+DEPTH = dict(metrics=('d1', 'd2', 'd3', 'abs_rel', 'sq_rel', 'rmse',
+                      'rmse_log'), split='test',
+             marker='nyudepthv2_test_files_with_gt.txt',
+             make_data=make_synthetic_nyu)
 TASKS = {
     'depth': DemoTask(
         ('configs/depth/synthetic/mbv2_vitb-cls-teacher_inverted.py', ),
-        ('d1', 'd2', 'd3', 'abs_rel', 'sq_rel', 'rmse', 'rmse_log'), 'test',
-        'nyudepthv2_test_files_with_gt.txt', make_synthetic_nyu),
+        **DEPTH),
+    'two-teachers': DemoTask(
+        ('configs/depth/synthetic/'
+         'mbv2_vitb-cls+dlv3-seg-teachers_inverted.py', ), **DEPTH),
     'seg': DemoTask(
         ('configs/seg/synthetic/dlv3-r18_r50-random-teacher_traditional.py',
          'configs/seg/synthetic/dlv3-r18_r50-random-teacher_inverted.py'),
