@@ -11,7 +11,7 @@ from typing import Dict
 
 import torch
 
-from mmxtkd.engine.hooks.spectral_rank_hook import numerical_rank
+from .decomposition import numerical_rank
 
 #: the recommendation's thresholds (see :func:`recommend`)
 SIMILAR_CKA = 0.5

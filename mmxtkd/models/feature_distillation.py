@@ -64,6 +64,10 @@ class FeaturePair(nn.Module):
         self.requirements: Dict[str, Tuple[str, ...]] = {
             name: tuple(getattr(loss, 'requires', ()))
             for name, loss in self.losses.items()}
+        #: set to keep the next ``terms`` call's compared maps (detached) in
+        #: ``last_maps`` (SpectralRankHook's loss decomposition)
+        self.keep_maps = False
+        self.last_maps: Optional[Tuple[torch.Tensor, torch.Tensor]] = None
 
     @property
     def losses_key(self) -> str:
@@ -113,6 +117,8 @@ class FeaturePair(nn.Module):
                     target = self.projector(teacher_feat)
                 else:
                     pred = self.projector(student_feat)
+            if self.keep_maps:
+                self.last_maps = (pred.detach(), target.detach())
         terms = {}
         for name, loss in self.losses.items():
             needs = self.requirements[name]

@@ -8,16 +8,12 @@ from mmengine.dist import master_only
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 
+from mmxtkd.analysis.decomposition import loss_decomposition, numerical_rank
 from mmxtkd.models.distillation_pairs import DistillationPairs
+from mmxtkd.models.feature_distillation import FeaturePair
+from mmxtkd.models.projectors import LinearProjector
 from mmxtkd.registry import HOOKS
 from mmxtkd.utils.json_lines import read_json_lines
-
-
-def numerical_rank(singular_values: torch.Tensor, tol: float) -> int:
-    """Count of ``sigma_i > tol * sigma_1`` (0 for an all-zero matrix)."""
-    if singular_values.numel() == 0 or singular_values[0] <= 0:
-        return 0
-    return int((singular_values > tol * singular_values[0]).sum())
 
 
 @HOOKS.register_module()
@@ -44,37 +40,62 @@ class SpectralRankHook(Hook):
     (``custom_keys={'projector': dict(decay_mult=1.0)}``); a run with
     ``decay_mult=0`` shows the spectrum the loss alone shapes.
 
+    With ``decomposition=True`` it also splits the L2 distillation loss of
+    the same iteration's batch (the maps each projected pair compared, as
+    its loss saw them, on this process) into section 3.4's knowledge
+    transfer and regularisation terms
+    (:func:`mmxtkd.analysis.decomposition.loss_decomposition`): the rank of
+    the projected teacher map, ``loss``, ``transfer``, ``regularisation``
+    and ``teacher_tail``, logged as ``decomposition/<term>[_tag]`` and kept
+    in each projector's record under ``decomposition``. The maps are the
+    pair's ``(Z_s, Z_t P)`` for an inverted projector, ``(Z_s P, Z_t)`` for a
+    traditional one; a projector ensemble's pair is not decomposed.
+
     Args:
         interval: iterations between measurements.
         tol: relative tolerance of the numerical rank (paper: 0.01).
         filename: the spectra file, in the work dir.
+        decomposition: also measure the loss decomposition.
     """
 
     priority = 'NORMAL'  # before LoggerHook, so the values reach this iter's log
 
     def __init__(self, interval: int = 50, tol: float = 0.01,
-                 filename: str = 'spectral_history.jsonl') -> None:
+                 filename: str = 'spectral_history.jsonl',
+                 decomposition: bool = False) -> None:
         if interval < 1:
             raise ValueError(f'interval must be >= 1, got {interval}')
         self.interval = interval
         self.tol = tol
         self.filename = filename
+        self.decomposition = decomposition
 
     @staticmethod
-    def projection_matrices(model) -> Iterator[Tuple[str, torch.Tensor]]:
-        """``(tag, matrix)`` for every projection matrix in the model: the
-        projector's module name (``distill.projector``), or for a pair of
-        several (:class:`DistillationPairs`) the pair's name; ``.<i>`` for
-        each of an ensemble's matrices."""
+    def projector_tags(model) -> Dict[int, str]:
+        """``id(projector) -> tag`` for every module with
+        ``projection_matrices()``: its module name (``distill.projector``),
+        or for a pair of several (:class:`DistillationPairs`) the pair's
+        name."""
         if is_model_wrapper(model):
             model = model.module
         pair_of = {id(pair.projector): name
                    for module in model.modules()
                    if isinstance(module, DistillationPairs)
                    for name, pair in module.named_pairs()}
-        for name, module in model.named_modules():
-            if hasattr(module, 'projection_matrices'):
-                tag = pair_of.get(id(module), name)
+        return {id(module): pair_of.get(id(module), name)
+                for name, module in model.named_modules()
+                if hasattr(module, 'projection_matrices')}
+
+    @classmethod
+    def projection_matrices(cls, model) -> Iterator[Tuple[str, torch.Tensor]]:
+        """``(tag, matrix)`` for every projection matrix in the model
+        (:meth:`projector_tags`; ``.<i>`` for each of an ensemble's)."""
+        if is_model_wrapper(model):
+            model = model.module
+        tags = cls.projector_tags(model)
+        for module in model.modules():
+            if id(module) in tags:
+                tag = tags[id(module)]
                 mats = module.projection_matrices()
                 for i, mat in enumerate(mats):
                     yield (tag if len(mats) == 1 else f'{tag}.{i}'), mat
@@ -101,6 +122,33 @@ class SpectralRankHook(Hook):
         with open(path, 'w') as f:
             f.writelines(json.dumps(r) + '\n' for r in kept)
 
+    @staticmethod
+    def _pairs(model) -> List[FeaturePair]:
+        model = model.module if is_model_wrapper(model) else model
+        return [m for m in model.modules() if isinstance(m, FeaturePair)
+                and isinstance(m.projector, LinearProjector)]
+
+    def before_train_iter(self, runner, batch_idx: int,
+                          data_batch=None) -> None:
+        if self.decomposition and self.every_n_train_iters(runner,
+                                                           self.interval):
+            for pair in self._pairs(runner.model):
+                pair.keep_maps = True
+
+    def decompose(self, model) -> Dict[str, Dict[str, float]]:
+        """``{projector tag: loss_decomposition terms}`` of the maps each
+        projected pair kept in this iteration; the pairs stop keeping."""
+        tags = self.projector_tags(model)
+        terms = {}
+        for pair in self._pairs(model):
+            maps, pair.keep_maps, pair.last_maps = pair.last_maps, False, None
+            if maps is not None:
+                pred, target = (m.float().movedim(1, -1).flatten(0, -2)
+                                if m.dim() > 2 else m.float() for m in maps)
+                terms[tags[id(pair.projector)]] = loss_decomposition(
+                    pred, target, self.tol)
+        return terms
+
     def after_train_iter(self, runner, batch_idx: int,
                          data_batch=None, outputs: Optional[dict] = None) -> None:
         if not self.every_n_train_iters(runner, self.interval):
@@ -108,13 +156,21 @@ class SpectralRankHook(Hook):
         records = self.spectra(runner.model)
         if not records:
             return
+        decomposed = self.decompose(runner.model) if self.decomposition \
+            else {}
         single = len(records) == 1
         for rec in records:
             suffix = '' if single else '_' + rec['projector']
-            runner.message_hub.update_scalar(f'train/spectral/rank{suffix}',
-                                             rec['rank'])
-            runner.message_hub.update_scalar(
-                f'train/spectral/sigma_max{suffix}', rec['singular_values'][0])
+            hub = runner.message_hub
+            hub.update_scalar(f'train/spectral/rank{suffix}', rec['rank'])
+            hub.update_scalar(f'train/spectral/sigma_max{suffix}',
+                              rec['singular_values'][0])
+            if rec['projector'] in decomposed:
+                rec['decomposition'] = decomposed[rec['projector']]
+                for key, value in rec['decomposition'].items():
+                    if key != 'bound':
+                        hub.update_scalar(
+                            f'train/decomposition/{key}{suffix}', value)
         self._append(runner, records)
 
     @master_only
