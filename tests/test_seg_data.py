@@ -62,6 +62,30 @@ def test_synthetic_set_is_deterministic_and_in_ade20k_layout(tmp_path):
         assert 1 <= label.min() and label.max() <= len(SYNTHETIC_SEG_CLASSES)
 
 
+def test_texture_labels_are_each_surfaces_texture(tmp_path):
+    """labels='textures': the same images as the surface labels of the same
+    seed, each pixel labelled with its surface's texture kind + 1."""
+    from mmxtkd.datasets import SYNTHETIC_TEXTURE_CLASSES
+    args = dict(train_scenes=2, val_scenes=1, frames_per_scene=2,
+                size=(24, 32))
+    make_synthetic_ade(str(tmp_path / 's'), **args)
+    make_synthetic_ade(str(tmp_path / 't'), labels='textures', **args)
+    stem = ('training', 'ADE_train_00000003')
+    image = [(tmp_path / r / 'images' / stem[0] / (stem[1] + '.jpg'))
+             .read_bytes() for r in 'st']
+    assert image[0] == image[1]
+    surfaces, textures = (cv2.imread(str(
+        tmp_path / r / 'annotations' / stem[0] / (stem[1] + '.png')), -1)
+        for r in 'st')
+    assert 1 <= textures.min() and textures.max() <= len(
+        SYNTHETIC_TEXTURE_CLASSES)
+    # the textures are not the surface classes renamed
+    assert len(np.unique(textures)) > 1
+    assert not np.array_equal(surfaces, textures)
+    with pytest.raises(ValueError, match="'surfaces' or 'textures'"):
+        make_synthetic_ade(str(tmp_path / 'x'), labels='depth', **args)
+
+
 # -- checked label loading ------------------------------------------------
 def write(path, array):
     cv2.imwrite(str(path), array)

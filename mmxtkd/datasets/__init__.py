@@ -17,13 +17,14 @@ from .seg_augmentations import HistogramRandomCrop, LookupPhotoMetricDistortion
 from .synthetic_colourisation import make_synthetic_colourisation
 from .synthetic_depth import make_synthetic_nyu
 from .synthetic_sat2map import make_synthetic_sat2map
-from .synthetic_seg import SYNTHETIC_SEG_CLASSES, make_synthetic_ade
+from .synthetic_seg import (SYNTHETIC_SEG_CLASSES, SYNTHETIC_TEXTURE_CLASSES,
+                            make_synthetic_ade)
 from .unpaired_images import UnpairedTranslationDataset, split_paired_folder
 
 __all__ = [
     'NYUDepthV2Dataset', 'COCOSemantic80Dataset', 'LoadCheckedSegAnnotations',
     'instances_to_label_maps', 'make_synthetic_nyu', 'make_synthetic_ade',
-    'SYNTHETIC_SEG_CLASSES', 'GrayscaleCopy', 'make_synthetic_colourisation',
+    'SYNTHETIC_SEG_CLASSES', 'SYNTHETIC_TEXTURE_CLASSES', 'GrayscaleCopy', 'make_synthetic_colourisation',
     'LoadCheckedPairedImage', 'UnpairedTranslationDataset',
     'split_paired_folder', 'make_synthetic_sat2map', 'SeededAlbu',
     'LoadCheckedDepthAnnotation', 'LookupPhotoMetricDistortion',

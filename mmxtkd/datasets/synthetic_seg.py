@@ -3,7 +3,11 @@
 The scenes of :mod:`mmxtkd.datasets.synthetic_depth` know which surface every
 pixel hit; those surfaces become five classes. Label PNGs follow ADE20K's
 convention: 0 is "other" (ignored with ``reduce_zero_label=True``) and class
-``i`` is stored as ``i + 1``.
+``i`` is stored as ``i + 1``. ``labels='textures'`` labels each pixel with
+the procedural texture its surface was drawn with instead (checks,
+stripes, noise): a task the renderer draws independently of the room's
+geometry, so it tells next to nothing about depth (the cross-task study's
+nuisance teacher).
 """
 import os
 import os.path as osp
@@ -15,6 +19,8 @@ import numpy as np
 from .synthetic_depth import PLANES, random_frames
 
 SYNTHETIC_SEG_CLASSES = ('wall', 'floor', 'ceiling', 'box', 'sphere')
+#: the classes of ``labels='textures'``, in the renderer's texture order
+SYNTHETIC_TEXTURE_CLASSES = ('checks', 'stripes', 'noise')
 SYNTHETIC_SEG_PALETTE = ((120, 120, 120), (80, 50, 50), (120, 120, 80),
                          (255, 173, 0), (6, 230, 230))
 _PLANE_CLASS = {'left': 'wall', 'right': 'wall', 'back': 'wall',
@@ -31,14 +37,26 @@ def surface_labels(scene: Dict, surface: np.ndarray) -> np.ndarray:
     return lut[surface]
 
 
+def texture_labels(scene: Dict, surface: np.ndarray) -> np.ndarray:
+    """Surface indices (H, W) -> the texture each pixel's surface was drawn
+    with, ``SYNTHETIC_TEXTURE_CLASSES`` index + 1, (H, W) uint8."""
+    return (np.asarray(scene['textures']) + 1).astype(np.uint8)[surface]
+
+
 def make_synthetic_ade(out_dir: str, train_scenes: int = 30,
                        val_scenes: int = 8, frames_per_scene: int = 8,
                        size: Tuple[int, int] = (96, 128),
-                       seed: int = 0) -> Dict[str, int]:
+                       seed: int = 0, labels: str = 'surfaces'
+                       ) -> Dict[str, int]:
     """Write ``out_dir/images/{training,validation}/*.jpg`` and
     ``out_dir/annotations/{training,validation}/*.png`` (ADE20K's layout and
-    names). The same arguments always write the same files. Returns the
-    number of frames per split."""
+    names), labelled by surface class (``'surfaces'``) or by texture
+    (``'textures'``). The same arguments always write the same files.
+    Returns the number of frames per split."""
+    label_of = dict(surfaces=surface_labels, textures=texture_labels)
+    if labels not in label_of:
+        raise ValueError(f"labels must be 'surfaces' or 'textures', not "
+                         f'{labels!r}')
     rng = np.random.default_rng(seed)
     counts = {}
     for split, prefix, n_scenes in (('training', 'ADE_train', train_scenes),
@@ -53,6 +71,6 @@ def make_synthetic_ade(out_dir: str, train_scenes: int = 30,
             cv2.imwrite(osp.join(img_dir, stem + '.jpg'), rgb[..., ::-1],
                         [cv2.IMWRITE_JPEG_QUALITY, 95])
             cv2.imwrite(osp.join(ann_dir, stem + '.png'),
-                        surface_labels(scene, surface))
+                        label_of[labels](scene, surface))
         counts[split] = n_scenes * frames_per_scene
     return counts
