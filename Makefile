@@ -4,6 +4,7 @@
 #   make demo-colourisation, make demo-sat2map - the image-translation demos
 #   make demo-refilled - REFILLED on scikit-learn's digits (real data)
 #   make demo-two-teachers - the depth demo with two teachers at once
+#   make study, make study-quick - the cross-task study (docs/cross_task_study.md)
 #   make test   - the test suite
 # The set-up (tools/install.sh) is idempotent: into ./.venv, mmcv's compiled
 # ops built once per machine and cached in ~/.cache/mmxtkd.
@@ -12,7 +13,7 @@ PY := $(VENV)/bin/python
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
 .PHONY: install test demo demo-seg demo-colourisation demo-sat2map demo-refilled \
-	demo-two-teachers
+	demo-two-teachers study study-quick
 
 install:
 	bash tools/install.sh --venv $(VENV)
@@ -37,3 +38,9 @@ demo-refilled: install
 
 demo-two-teachers: install
 	$(PY) tools/demo.py --task two-teachers
+
+study: install
+	$(PY) tools/analysis/cross_task_study.py
+
+study-quick: install
+	$(PY) tools/analysis/cross_task_study.py --quick

@@ -263,8 +263,9 @@ def test_config_builds_and_loads_its_weights(path, user_folder, read_once,
         own = model.student.state_dict()
         assert loaded and set(loaded) == set(own)
         assert all(torch.equal(own[k], v) for k, v in loaded.items())
-    # from scratch: the demos, DeiT, and REFILLED's networks (as its code)
-    if any(k in path for k in ('synthetic', 'teacher_free/deit',
+    # from scratch: the demos and the study's teachers, DeiT, and REFILLED's
+    # networks (as its code)
+    if any(k in path for k in ('synthetic', 'study/', 'teacher_free/deit',
                                'refilled/')):
         assert pretrained is None
     else:

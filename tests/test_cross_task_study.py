@@ -1,0 +1,119 @@
+"""tools/analysis/cross_task_study.py on a tiny budget: the files it
+writes, its statistics against an independent computation on the runs' own
+metrics, runs and teachers reused by a second call."""
+import json
+import math
+import os.path as osp
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from conftest import REPO, run_script
+from mmxtkd.analysis.cross_task_study import CrossTaskStudy, StudySettings
+from mmxtkd.analysis.study_statistics import (improvement, mean_std,
+                                              paired_comparison)
+
+TOOL = osp.join(REPO, 'tools', 'analysis', 'cross_task_study.py')
+
+
+def tiny(tmp_path) -> dict:
+    """Two batches of the students' 8 (no epoch restart), 2 iterations."""
+    return dict(iters=2, scenes=(2, 1, 8), teacher_scenes=(1, 1, 4),
+                out=str(tmp_path / 'out'), data=str(tmp_path / 'data'),
+                student=str(tmp_path / 'nyu'))
+
+
+def test_the_study_writes_its_tables_and_its_statistics_are_the_runs(
+        tmp_path):
+    t = tiny(tmp_path)
+    args = ['--seeds', 2, '--iters', t['iters'], '--teachers', 'random',
+            '--decay-ablation', 'random', '--scenes', *t['scenes'],
+            '--out', t['out'], '--data-root', t['data'],
+            '--student-data', t['student']]
+    printed = run_script(TOOL, *args)
+    out = tmp_path / 'out'
+    study = json.loads((out / 'study.json').read_text())
+    assert list(study['runs']) == [
+        'baseline', 'spectral', 'random_traditional', 'random_inverted',
+        'random_traditional_no-decay', 'random_inverted_no-decay']
+    for name in ('baseline', 'random_inverted'):
+        assert study['runs'][name]['seeds'] == [0, 1]
+    assert study['runs']['random_inverted_no-decay']['seeds'] == [0]
+    # every number of the tables from the runs' own result files
+    results = {
+        (name, seed): json.loads((out / 'runs' / name / f'seed{seed}' /
+                                  'result.json').read_text())
+        for name in ('random_traditional', 'random_inverted')
+        for seed in (0, 1)}
+    comparison = study['comparisons']['random']
+    for metric in ('d1', 'abs_rel', 'rmse'):
+        trad = [results['random_traditional', s]['metrics'][metric]
+                for s in (0, 1)]
+        inv = [results['random_inverted', s]['metrics'][metric]
+               for s in (0, 1)]
+        assert study['runs']['random_inverted'][metric]['mean'] == \
+            pytest.approx(np.mean(inv))
+        assert study['runs']['random_inverted'][metric]['std'] == \
+            pytest.approx(np.std(inv, ddof=1))
+        diffs = np.subtract(inv, trad)
+        paired = comparison[metric]['paired']
+        assert paired['differences'] == pytest.approx(list(diffs))
+        half = stats.t.ppf(0.975, 1) * np.std(diffs, ddof=1) / math.sqrt(2)
+        assert paired['interval'] == pytest.approx(
+            [diffs.mean() - half, diffs.mean() + half])
+        sign = 1 if metric == 'd1' else -1
+        assert comparison[metric]['improvement'] == pytest.approx(
+            sign * (np.mean(inv) - np.mean(trad)) / np.mean(trad) * 100)
+    spectrum = results['random_inverted', 1]['spectrum']
+    assert spectrum['of'] == 512 and 0 < spectrum['rank'] <= 512
+    terms = spectrum['decomposition']
+    assert terms['loss'] <= terms['bound'] + 1e-9
+    assert (out / 'spectrum_random.png').is_file()
+    md = (out / 'study.md').read_text()
+    assert md in printed
+    assert '| random (untrained) |' in md
+    # a second call reuses every run: nothing trains again
+    again = run_script(TOOL, *args)
+    assert 'seed 0:' not in again  # no run was logged as trained
+    assert json.loads((out / 'study.json').read_text())['runs'] == \
+        study['runs']
+
+
+def test_a_trained_teacher_is_cached_with_its_settings(tmp_path):
+    t = tiny(tmp_path)
+    settings = StudySettings(
+        teachers=('seg', ), teacher_epochs=1, teacher_scenes=(1, 1, 4),
+        out=t['out'], data_root=t['data'], student_data=t['student'])
+    logged = []
+    first = CrossTaskStudy(settings, logged.append).teacher('seg')
+    assert any('training the seg teacher' in line for line in logged)
+    checkpoint = first['frozen']['checkpoint']
+    assert osp.isfile(checkpoint)
+    stamp = osp.getmtime(checkpoint)
+    logged.clear()
+    second = CrossTaskStudy(settings, logged.append).teacher('seg')
+    assert second == first and osp.getmtime(checkpoint) == stamp
+    assert any('reused' in line for line in logged)
+    # the teacher loads into the FrozenTeacher the students use
+    from mmxtkd.registry import MODELS
+    teacher = MODELS.build(second['frozen'])
+    assert teacher.checkpoint == checkpoint
+    with pytest.raises(ValueError, match=r"unknown teachers \['vit'\]"):
+        CrossTaskStudy(StudySettings(teachers=('vit', )))
+
+
+def test_the_statistics_by_hand():
+    assert mean_std([1.0]) == (1.0, 0.0)
+    assert mean_std([1.0, 3.0]) == (2.0, pytest.approx(math.sqrt(2)))
+    # d1 0.80 -> 0.84 is +5 %; an error 0.20 -> 0.19 is +5 % too
+    assert improvement(0.80, 0.84, 'd1') == pytest.approx(5.0)
+    assert improvement(0.20, 0.19, 'abs_rel') == pytest.approx(5.0)
+    # differences 1, 2, 3: mean 2, sd 1, t(0.975, 2) = 4.303
+    paired = paired_comparison([0, 0, 0], [1, 2, 3])
+    assert paired['mean'] == 2
+    assert paired['interval'] == pytest.approx(
+        (2 - 4.302653 / math.sqrt(3), 2 + 4.302653 / math.sqrt(3)))
+    assert paired_comparison([0.5], [0.7])['interval'] is None
+    with pytest.raises(ValueError, match='same seeds'):
+        paired_comparison([1, 2], [1])
