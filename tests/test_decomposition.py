@@ -13,6 +13,7 @@ from mmpretrain.structures import DataSample
 from mmxtkd.analysis.decomposition import loss_decomposition
 from mmxtkd.engine import SpectralRankHook
 from mmxtkd.models import CrossTaskDistiller
+from test_distiller import STUDENT, TEACHER  # the tiny classifier pair
 
 
 def orthonormal(rows: int, cols: int, seed: int) -> torch.Tensor:
@@ -73,18 +74,6 @@ def test_the_bound_holds_on_random_maps(seed):
 def test_shapes_that_differ_are_refused():
     with pytest.raises(ValueError, match=r'\(4, 3\) and \(4, 2\)'):
         loss_decomposition(torch.zeros(4, 3), torch.zeros(4, 2))
-
-
-STUDENT = dict(
-    type='mmpretrain.ImageClassifier',
-    data_preprocessor=dict(num_classes=2, mean=[0, 0, 0], std=[1, 1, 1]),
-    backbone=dict(type='ResNet', depth=18, base_channels=8, stem_channels=8,
-                  out_indices=(3, )),
-    neck=dict(type='GlobalAveragePooling'),
-    head=dict(type='LinearClsHead', num_classes=2, in_channels=64))
-TEACHER = dict(type='mmxtkd.FrozenTeacher',
-               model=dict(type='mmpretrain.ResNet', depth=18, base_channels=4,
-                          stem_channels=4, out_indices=(2, )), init_seed=0)
 
 
 @pytest.mark.parametrize('projector', ['InvertedProjector',
