@@ -73,6 +73,7 @@ from mmxtkd.analysis.benchmark import (TEACHER_OPTIONS, map_cosine,
                                        round_robin, summary, teacher_options)
 from mmxtkd.models.alignment import align_to_student
 from mmxtkd.models.distillers import without_distillation
+from mmxtkd.models.teachers import FrozenTeacher
 from mmxtkd.registry import MODELS
 from mmxtkd.utils import build_in_own_scope
 
@@ -196,7 +197,7 @@ def projector_step(distiller, inputs, precision):
 def teacher_forwards(distiller, step: Callable[[], None]) -> Dict[str, int]:
     """How often each teacher of the distiller runs in one ``step``."""
     teachers = {name: t for name, t in distiller.named_modules()
-                if type(t).__name__ == 'FrozenTeacher'}
+                if isinstance(t, FrozenTeacher)}
     counts = dict.fromkeys(teachers, 0)
     handles = [t.register_forward_hook(
         lambda *_, name=name: counts.__setitem__(name, counts[name] + 1))
