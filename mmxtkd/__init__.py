@@ -11,9 +11,9 @@ registries.
 """
 from .utils.checkpoint import allow_mmengine_checkpoint_types
 from .config_package import register_config_package
-from .version import __version__
+from .version import __version__, version_info
 
 allow_mmengine_checkpoint_types()
 register_config_package()
 
-__all__ = ['__version__']
+__all__ = ['__version__', 'version_info']
