@@ -7,11 +7,16 @@ without turning safe loading off (see :mod:`mmxtkd.utils.checkpoint`), and
 adds ``mmxtkd`` to the packages whose configs mmengine finds by package path
 (``_base_ = 'mmxtkd::depth/...'``, see :mod:`mmxtkd.config_package`).
 It sets no default scope and registers nothing else outside mmxtkd's
-registries.
+registries. An installed OpenMMLab package outside the supported versions
+is an ImportError naming it (:mod:`mmxtkd.compatibility`).
 """
-from .utils.checkpoint import allow_mmengine_checkpoint_types
-from .config_package import register_config_package
-from .version import __version__, version_info
+from .compatibility import check_openmmlab_versions
+
+check_openmmlab_versions()
+
+from .utils.checkpoint import allow_mmengine_checkpoint_types  # noqa: E402
+from .config_package import register_config_package  # noqa: E402
+from .version import __version__, version_info  # noqa: E402
 
 allow_mmengine_checkpoint_types()
 register_config_package()

@@ -35,3 +35,26 @@ def test_licence_and_citation_agree_with_setup():
     for paper in [citation['preferred-citation']] + citation['references']:
         assert f'title     = {{{paper["title"]}}}' in readme or \
             f'title   = {{{paper["title"]}}}' in readme
+
+
+def test_openmmlab_versions_outside_the_ranges_are_named():
+    from mmxtkd.compatibility import SUPPORTED, check_openmmlab_versions
+    check_openmmlab_versions()  # this environment's
+    tested = {'mmengine': '0.10.7', 'mmcv': '2.1.0',
+              'mmsegmentation': '1.2.2', 'mmdet': '3.3.0',
+              'mmpretrain': '1.2.0', 'mmagic': '1.2.0'}
+    check_openmmlab_versions(tested.get)
+    # a task's package missing is not this check's business
+    check_openmmlab_versions(dict(tested, mmagic=None).get)
+    with pytest.raises(ImportError, match=r'mmcv 2\.2\.0 is installed, '
+                       r'mmxtkd needs >=2\.0\.0rc4, <2\.2\.0; mmsegmentation '
+                       r'1\.1\.2 is installed.*tools/install\.sh'):
+        check_openmmlab_versions(dict(tested, mmcv='2.2.0',
+                                      mmsegmentation='1.1.2').get)
+    with pytest.raises(ImportError, match='mmengine is not installed'):
+        check_openmmlab_versions(dict(tested, mmengine=None).get)
+    # mim's file states the same ranges
+    with open(osp.join(REPO, 'requirements', 'mminstall.txt')) as f:
+        lines = [x.strip() for x in f if x.strip() and not x.startswith('#')]
+    assert lines == [f'{name}>={low},<{high}'
+                     for name, (low, high) in SUPPORTED.items()]
