@@ -39,12 +39,12 @@ from typing import Callable, Dict, List, NamedTuple, Optional, Tuple
 import cv2
 import numpy as np
 from mmengine.config import Config
-from mmengine.hooks import Hook
 from mmengine.runner import Runner
 
 from mmxtkd.datasets import (make_digits_class_split, make_synthetic_ade,
                              make_synthetic_colourisation, make_synthetic_nyu,
                              make_synthetic_sat2map)
+from mmxtkd.utils.in_process import train_in_process
 from mmxtkd.visualization import plot_spectrum, read_history
 
 
@@ -86,22 +86,6 @@ TASKS = {
 }
 
 
-class ValidateBeforeAndAfter(Hook):
-    """Validates the initialised model before training; records every
-    validation's metrics (the first: untrained, the last: trained)."""
-
-    priority = 'LOWEST'
-
-    def __init__(self) -> None:
-        self.metrics = []
-
-    def before_train(self, runner) -> None:
-        runner.val_loop.run()
-
-    def after_val_epoch(self, runner, metrics=None) -> None:
-        self.metrics.append(dict(metrics or {}))
-
-
 def run_name(config: str) -> str:
     """'.../mbv2_x-teacher_inverted.py' -> 'inverted'."""
     return osp.splitext(osp.basename(config))[0].rsplit('_', 1)[-1]
@@ -115,15 +99,10 @@ def train_and_record(config: str, work_dir: str,
     writes ``work_dir/strip.png``."""
     cfg = Config.fromfile(config)
     cfg.merge_from_dict(options or {})
-    cfg.work_dir = work_dir
-    cfg.visualizer.name = work_dir  # one visualizer per run of this process
-    runner = Runner.from_cfg(cfg)
-    record = ValidateBeforeAndAfter()
-    runner.register_hook(record)
-    runner.train()
+    runner, metrics = train_in_process(cfg, work_dir, validate_first=True)
     if strip:
         write_strip(runner, strip, osp.join(work_dir, 'strip.png'))
-    return record.metrics[0], record.metrics[-1]
+    return metrics[0], metrics[-1]
 
 
 def write_strip(runner: Runner, keys: Tuple[str, str, str], path: str,

@@ -27,10 +27,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from mmengine.config import Config
-from mmengine.hooks import Hook
-from mmengine.runner import Runner
 
 from mmxtkd.datasets import make_synthetic_ade, make_synthetic_nyu
+from mmxtkd.utils.in_process import train_in_process
 from mmxtkd.utils.json_lines import read_json_lines
 from .study_statistics import improvement, mean_std, paired_comparison
 
@@ -53,6 +52,11 @@ TEACHER_DATA: Dict[str, Tuple[Callable, dict]] = {
     'ade_surfaces': (make_synthetic_ade, dict(seed=1)),
     'ade_textures': (make_synthetic_ade, dict(seed=1, labels='textures')),
     'nyu': (make_synthetic_nyu, dict(seed=1)),
+}
+#: per data-set maker: (its test-split argument, a path its last split writes)
+_SPLITS = {
+    make_synthetic_nyu: ('test_scenes', 'nyudepthv2_test_files_with_gt.txt'),
+    make_synthetic_ade: ('val_scenes', 'annotations/validation'),
 }
 TEACHERS = {
     'seg': TeacherSpec('configs/study/dlv3-r18_surface-seg.py',
@@ -98,16 +102,6 @@ class StudySettings:
 
 
 # -- running one training -----------------------------------------------------
-class _FinalMetrics(Hook):
-    priority = 'LOWEST'
-
-    def __init__(self) -> None:
-        self.metrics: Dict[str, float] = {}
-
-    def after_val_epoch(self, runner, metrics=None) -> None:
-        self.metrics = dict(metrics or {})
-
-
 def _schedule(cfg: Config, length: int) -> None:
     """The config's loop, OneCycle and checkpoints cut to ``length`` epochs
     (epoch-based loops) or iterations; one checkpoint, at the end."""
@@ -130,16 +124,10 @@ def _data_root(cfg: Config, root: str) -> None:
 
 
 def train(cfg: Config, work_dir: str) -> Dict[str, float]:
-    """Train ``cfg`` in this process into ``work_dir``; its last
-    validation's metrics."""
-    cfg.work_dir = work_dir
-    cfg.visualizer.name = work_dir  # one visualizer per run of the process
+    """Train ``cfg`` in this process into ``work_dir``, logging warnings
+    only; its last validation's metrics."""
     cfg.log_level = 'WARNING'
-    runner = Runner.from_cfg(cfg)
-    record = _FinalMetrics()
-    runner.register_hook(record)
-    runner.train()
-    return record.metrics
+    return train_in_process(cfg, work_dir)[1][-1]
 
 
 def _reused(path: str, settings: dict) -> Optional[dict]:
@@ -177,26 +165,21 @@ class CrossTaskStudy:
 
     # -- data and teachers --------------------------------------------------
     def _ensure_data(self, root: str, maker: Callable, kwargs: dict,
-                     scenes: Tuple[int, int, int], marker: str) -> None:
+                     scenes: Tuple[int, int, int]) -> None:
+        """Write the synthetic set unless a finished one is there."""
+        test_split, marker = _SPLITS[maker]
         if osp.exists(osp.join(root, marker)):
             return
         train, test, frames = scenes
-        if maker is make_synthetic_nyu:
-            maker(root, train_scenes=train, test_scenes=test,
-                  frames_per_scene=frames, **kwargs)
-        else:
-            maker(root, train_scenes=train, val_scenes=test,
-                  frames_per_scene=frames, **kwargs)
+        maker(root, train_scenes=train, frames_per_scene=frames,
+              **{test_split: test}, **kwargs)
         self.log(f'{self._elapsed()}  wrote {root}')
 
     def teacher_data(self, name: str) -> str:
         key = TEACHERS[name].data
         root = osp.join(self.settings.data_root, key)
         maker, kwargs = TEACHER_DATA[key]
-        marker = ('nyudepthv2_test_files_with_gt.txt'
-                  if maker is make_synthetic_nyu else 'annotations/validation')
-        self._ensure_data(root, maker, kwargs, self.settings.teacher_scenes,
-                          marker)
+        self._ensure_data(root, maker, kwargs, self.settings.teacher_scenes)
         return root
 
     def teacher(self, name: str) -> dict:
@@ -334,8 +317,7 @@ class CrossTaskStudy:
         s = self.settings
         os.makedirs(s.out, exist_ok=True)
         self._ensure_data(s.student_data, make_synthetic_nyu, dict(seed=0),
-                          s.student_scenes,
-                          'nyudepthv2_test_files_with_gt.txt')
+                          s.student_scenes)
         teachers = {t: self.teacher(t) for t in s.teachers}
         runs = {}
         for variant in self.variants():
