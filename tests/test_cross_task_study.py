@@ -73,7 +73,9 @@ def test_the_study_writes_its_tables_and_its_statistics_are_the_runs(
     md = (out / 'study.md').read_text()
     assert md in printed
     assert '| random (untrained) |' in md
-    # a second call reuses every run: nothing trains again
+    # a second call reuses every run: nothing trains again (the first
+    # logged each run it trained)
+    assert 'random_inverted seed 0:' in printed
     again = run_script(TOOL, *args)
     assert 'seed 0:' not in again  # no run was logged as trained
     assert json.loads((out / 'study.json').read_text())['runs'] == \

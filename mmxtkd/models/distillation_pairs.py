@@ -160,9 +160,9 @@ class DistillationPairs(nn.Module):
 
     def teacher_fault(self) -> str:
         """Each teacher's :meth:`FrozenTeacher.fault`, named."""
-        return '; '.join(f'teachers.{name}: {teacher.fault()}'
-                         for name, teacher in self.teachers.items()
-                         if teacher.fault())
+        faults = {name: t.fault() for name, t in self.teachers.items()}
+        return '; '.join(f'teachers.{name}: {fault}'
+                         for name, fault in faults.items() if fault)
 
     def forward(self, inputs: torch.Tensor,
                 student_feats: Union[torch.Tensor, Mapping[str, torch.Tensor]],
