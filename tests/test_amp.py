@@ -122,7 +122,7 @@ def gan_losses(config, domains, size, dtype):
 
 
 @pytest.mark.parametrize('config,domains,size', [
-    ('colorization/synthetic/pix2pix-s_r50-random-teacher_inverted.py',
+    ('colourisation/synthetic/pix2pix-s_r50-random-teacher_inverted.py',
      ['photo', 'gray'], 64),
     ('sat2map/synthetic/cyclegan-s_r50-random-teacher_inverted.py',
      ['map', 'aerial'], 32)], ids=['pix2pix', 'cyclegan'])
@@ -168,7 +168,7 @@ def test_the_seg_and_teacher_free_students_under_autocast():
 @pytest.mark.parametrize('config', [
     'depth/mbv2_vitb-cls-teacher_inverted.py',
     'seg/ade20k/dlv3-r50_r50-random-teacher_inverted.py',
-    'colorization/pix2pix_r50-random-teacher_inverted.py',
+    'colourisation/pix2pix_r50-random-teacher_inverted.py',
     'sat2map/cyclegan_r50-random-teacher_inverted.py',
     'teacher_free/deit-ti_spectral-r8.py'])
 def test_amp_turns_every_optimizer_wrapper_of_a_task_into_amp(config):

@@ -225,5 +225,5 @@ def test_paper_numbers_match_the_readme(path):
 
 def test_every_task_has_its_paper_numbers():
     tasks = {osp.basename(osp.dirname(p)) for p in PAPER_FILES}
-    assert tasks == {'colorization', 'depth', 'refilled', 'sat2map', 'seg',
+    assert tasks == {'colourisation', 'depth', 'refilled', 'sat2map', 'seg',
                      'teacher_free'}

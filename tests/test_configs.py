@@ -56,10 +56,10 @@ def test_there_is_a_config_for_every_family():
     assert len([n for n in names if n.startswith('depth/') and '-teacher_' in n
                 and 'ait-' in n]) == 16
     # table 2b: no teacher, and 4 teachers x 2 projections (+ the demo's)
-    assert len([n for n in names if n.startswith('colorization/')]) == 10
+    assert len([n for n in names if n.startswith('colourisation/')]) == 10
     for teacher in ('r50-random', 'dlv3-seg', 'vitb-cls', 'ait-depth'):
         for projection in ('inverted', 'traditional'):
-            assert (f'colorization/pix2pix_{teacher}-teacher_{projection}.py'
+            assert (f'colourisation/pix2pix_{teacher}-teacher_{projection}.py'
                     in names)
     # tables 2c and 10: no teacher, 3 teachers x 2 projections, and Z_s =
     # G_A_E(x) for two of them (+ the demo's)
@@ -108,6 +108,52 @@ def test_there_is_a_config_for_every_family():
                 assert (f'seg/{data}/dlv3-r50_{teacher}-teacher_{projection}'
                         '.py') in family
 
+
+
+def _distils(model: dict) -> bool:
+    return bool(model.get('projector') or model.get('distill_pairs'))
+
+
+def _hook_stated_in_family(path: str) -> bool:
+    """Whether ``path``, or a sibling it derives from (its first base is
+    ``'./<sibling>.py'``), states the SpectralRankHook: not a ``_base_/``."""
+    while True:
+        with open(path) as f:
+            text = f.read()
+        if 'SpectralRankHook' in text:
+            return True
+        sibling = re.search(r"^_base_ = \[?\s*'\./([^']+\.py)'", text, re.M)
+        if sibling is None:
+            return False
+        path = osp.join(osp.dirname(path), sibling.group(1))
+
+
+def test_every_distilled_config_is_composed_one_way():
+    """Every config that distils (a projector, or pairs) inherits its
+    teacher from ``_base_/teachers/<teacher>.py``, where ``<teacher>`` is
+    the spelling of its own name (``<student>_<teacher>-teacher_...``, two
+    teachers as ``<a>+<b>-teachers``), and states the SpectralRankHook, for
+    both projections, in the file it or its inverted twin is."""
+    teachers = {osp.splitext(osp.basename(p))[0] for p in glob.glob(
+        osp.join(REPO, 'configs', '_base_', 'teachers', '*.py'))}
+    checked = 0
+    for path in CONFIGS:
+        cfg = Config.fromfile(path, import_custom_modules=False)
+        name = osp.basename(path)
+        named = re.search(r'_([^_]+)-teachers?_', name)
+        if not _distils(cfg.model) or named is None:
+            continue
+        for teacher in named.group(1).split('+'):
+            assert teacher in teachers, (name, teacher)
+            assert f"{teacher.replace('-', '_')}_teacher" in cfg, name
+        hooks = [h['type'] for h in cfg.get('custom_hooks', [])]
+        assert 'mmxtkd.SpectralRankHook' in hooks, name
+        assert _hook_stated_in_family(path), (
+            f'{name}: no file of its family (it, or the sibling it derives '
+            'from) states the SpectralRankHook')
+        checked += 1
+    assert checked > 100
+    assert not glob.glob(osp.join(REPO, 'configs', '_base_', 'distillation'))
 
 def test_the_two_teacher_demo_distils_the_pairs_of_the_real_job():
     """The synthetic twin restates the real job's pairs (two bases that

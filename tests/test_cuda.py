@@ -147,7 +147,7 @@ def test_every_tasks_student_runs_on_cuda_without_mmcv_cuda_ops():
             dict(inputs=list(images.clamp(0, 1) * 255), data_samples=samples),
         'teacher_free/deit-ti_spectral-r8.py':
             dict(inputs=list(cls_images), data_samples=labels),
-        'colorization/synthetic/pix2pix-s_r50-random-teacher_inverted.py':
+        'colourisation/synthetic/pix2pix-s_r50-random-teacher_inverted.py':
             translation_batch(['photo', 'gray'], 64),
         'sat2map/synthetic/cyclegan-s_r50-random-teacher_inverted.py':
             translation_batch(['map', 'aerial'], 32),

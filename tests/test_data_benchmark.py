@@ -17,7 +17,7 @@ from mmxtkd.analysis.data_benchmark import (loading_prefix, pipeline_costs,
      ['LoadImageFromFile', 'mmxtkd.LoadCheckedDepthAnnotation']),
     ('seg/ade20k/dlv3-r50_baseline.py',
      ['LoadImageFromFile', 'mmxtkd.LoadCheckedSegAnnotations']),
-    ('colorization/pix2pix_baseline.py', ['mmxtkd.LoadCheckedPairedImage']),
+    ('colourisation/pix2pix_baseline.py', ['mmxtkd.LoadCheckedPairedImage']),
     ('sat2map/cyclegan_baseline.py',
      ['mmagic.LoadImageFromFile', 'mmagic.LoadImageFromFile'])])
 def test_the_decode_floor_is_the_pipelines_leading_loads(config, loads):

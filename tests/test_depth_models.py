@@ -110,7 +110,7 @@ def test_vit_converter_reproduces_torchvision_features(tmp_path):
 
 def test_depth_teacher_loads_a_checkpoint_of_the_r50_baseline(tmp_path):
     """The same-task teacher: a runner checkpoint of configs/depth/r50_baseline
-    loads into configs/_base_/teachers/r50_depth.py's FrozenTeacher."""
+    loads into configs/_base_/teachers/r50-depth.py's FrozenTeacher."""
     from mmxtkd.models import FrozenTeacher
     cfg = Config.fromfile(osp.join(REPO, 'configs/depth/r50_baseline.py'))
     baseline = build_in_own_scope(MODELS, cfg.model)
@@ -119,7 +119,7 @@ def test_depth_teacher_loads_a_checkpoint_of_the_r50_baseline(tmp_path):
     path = tmp_path / 'depth_r50_nyu.pth'
     torch.save(dict(meta=dict(iter=1), state_dict=baseline.state_dict()), path)
     teacher_cfg = teacher_in_config(Config.fromfile(
-        osp.join(REPO, 'configs/_base_/teachers/r50_depth.py')))
+        osp.join(REPO, 'configs/_base_/teachers/r50-depth.py')))
     args = {k: v for k, v in teacher_cfg.items() if k != 'type'}
     args['checkpoint'] = str(path)
     teacher = FrozenTeacher(**args)

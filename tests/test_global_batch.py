@@ -159,7 +159,7 @@ def test_configs_synchronise_bn_and_cpu_processes_drop_it():
                    'depth/effb0_baseline.py', 'depth/r50_baseline.py',
                    'seg/ade20k/dlv3-r50_baseline.py',
                    'seg/coco/dlv3-r50_baseline.py',
-                   'colorization/pix2pix_baseline.py'):
+                   'colourisation/pix2pix_baseline.py'):
         cfg = Config.fromfile(osp.join(REPO, 'configs', config),
                               import_custom_modules=False)
         assert cfg.sync_bn == 'torch', config

@@ -231,8 +231,8 @@ def ait_forward(sd, img, depths, heads, windows, pretrained_windows,
 
 
 @pytest.mark.parametrize('teacher, use_shift', [
-    ('ait-swinv2b_depth.py', (True, True, False, False)),
-    ('ait-swinv2b_insseg.py', (True, True, True, True)),
+    ('ait-depth.py', (True, True, False, False)),
+    ('ait-insseg.py', (True, True, True, True)),
 ])
 def test_ait_swinv2_converter_reproduces_ait(tmp_path, teacher, use_shift):
     """A small SwinV2 (the teacher config's options, smaller widths and
@@ -273,7 +273,7 @@ def test_ait_teacher_checks_window_sizes(tmp_path):
     convert('swinv2_ait_to_mmpretrain.py', tmp_path / 'ait.pth',
             tmp_path / 'swin.pth')
     cfg = teacher_in_config(Config.fromfile(osp.join(
-        REPO, 'configs/_base_/teachers/ait-swinv2b_depth.py')))
+        REPO, 'configs/_base_/teachers/ait-depth.py')))
     cfg.model.update(
         arch=dict(embed_dims=16, depths=depths, num_heads=heads,
                   extra_norm_every_n_blocks=0),
@@ -373,7 +373,7 @@ def test_swinv2_zoo_weights_fit_the_students_larger_windows(tmp_path):
 
 @pytest.mark.parametrize('config,package', [
     ('depth/synthetic/mbv2_vitb-cls-teacher_inverted.py', 'mmseg'),
-    ('colorization/synthetic/pix2pix-s_r50-random-teacher_inverted.py',
+    ('colourisation/synthetic/pix2pix-s_r50-random-teacher_inverted.py',
      'mmagic')])
 def test_export_student_gives_what_the_students_package_loads(
         tmp_path, config, package):

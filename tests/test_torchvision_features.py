@@ -56,14 +56,14 @@ def test_deeplabv3_encoder_is_the_dilated_backbone(tmp_path):
 
 def test_vit_b16_equals_the_converted_mmpretrain_teacher(tmp_path):
     """The classification teacher two ways: torchvision's file as it is, or
-    converted to mmpretrain (configs/_base_/teachers/vitb16_cls.py)."""
+    converted to mmpretrain (configs/_base_/teachers/vitb-cls.py)."""
     from torchvision.models import vit_b_16
     torch.manual_seed(0)
     path = tmp_path / 'vit_b_16-c867db91.pth'
     torch.save(vit_b_16().state_dict(), path)
     convert('vit_torchvision_to_mmpretrain.py', path, tmp_path / 'vit.pth')
     cfg = teacher_in_config(Config.fromfile(osp.join(
-        REPO, 'configs/_base_/teachers/vitb16_cls.py')))
+        REPO, 'configs/_base_/teachers/vitb-cls.py')))
     cfg.pop('type')
     converted = FrozenTeacher(**dict(
         cfg, checkpoint=str(tmp_path / 'vit.pth'), input_size=(224, 224)))
@@ -117,7 +117,7 @@ def test_keypoint_rcnn_backbone_equals_torchvision_with_its_weights(tmp_path):
     path = tmp_path / 'keypointrcnn_resnet50_fpn_coco-fc266e95.pth'
     torch.save(src.state_dict(), path)
     cfg = teacher_in_config(Config.fromfile(osp.join(
-        REPO, 'configs/_base_/teachers/krcnn-r50_kpt.py')))
+        REPO, 'configs/_base_/teachers/krcnn-kpt.py')))
     cfg.pop('type')
     ours = FrozenTeacher(**dict(cfg, checkpoint=str(path)))
     x = torch.randn(1, 3, 64, 64)

@@ -45,7 +45,7 @@ val_evaluator = dict(metrics=[_base_.val_evaluator.metrics[0]])
 """
 TASKS = {
     'colourisation': dict(
-        config='mmxtkd::colorization/pix2pix_vitb-cls-teacher_inverted.py',
+        config='mmxtkd::colourisation/pix2pix_vitb-cls-teacher_inverted.py',
         make_data=lambda root: make_synthetic_colourisation(
             root, train_scenes=2, test_scenes=1, frames_per_scene=2,
             size=(32, 32)),

@@ -155,7 +155,7 @@ train() {
 }
 train depth "$MAIN" depth
 train seg configs/seg/ade20k/dlv3-r50_vitb-cls-teacher_inverted.py seg
-train colourisation configs/colorization/pix2pix_vitb-cls-teacher_inverted.py colourisation
+train colourisation configs/colourisation/pix2pix_vitb-cls-teacher_inverted.py colourisation
 train sat2map configs/sat2map/cyclegan_vitb-cls-teacher_inverted.py sat2map
 
 # --------------------------------------------------------------- 6. summary ----

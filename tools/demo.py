@@ -75,7 +75,7 @@ TASKS = {
         ('mIoU', 'aAcc', 'mAcc'), 'validation', 'annotations/validation',
         make_synthetic_ade),
     'colourisation': DemoTask(
-        ('configs/colorization/synthetic/'
+        ('configs/colourisation/synthetic/'
          'pix2pix-s_r50-random-teacher_inverted.py', ), ('PSNR', ), 'test',
         'test', make_synthetic_colourisation,
         ('img_gray', 'fake_photo', 'img_photo')),

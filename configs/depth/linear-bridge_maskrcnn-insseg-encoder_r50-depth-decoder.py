@@ -6,14 +6,14 @@
 # (r50_baseline.py's last checkpoint, checkpoints/depth_r50_nyu.pth), whose
 # stages have the same channels. The decoder reads four maps (strides 4-32),
 # so each gets its own linear map (the paper's decoder reads one).
-_base_ = ['./r50_baseline.py', '../_base_/teachers/maskrcnn-r50_insseg.py']
+_base_ = ['./r50_baseline.py', '../_base_/teachers/maskrcnn-insseg.py']
 model = dict(
     student=dict(
         backbone=dict(
             _delete_=True,
             type='mmxtkd.LinearlyBridgedEncoder',
             encoder=dict(
-                _base_.maskrcnn_r50_insseg_teacher, out_index=(0, 1, 2, 3)),
+                _base_.maskrcnn_insseg_teacher, out_index=(0, 1, 2, 3)),
             in_channels=[256, 512, 1024, 2048],
             out_channels=[256, 512, 1024, 2048]),
         decode_head=dict(

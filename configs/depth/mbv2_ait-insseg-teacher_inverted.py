@@ -1,9 +1,11 @@
 # FitNets, inverted projection: instance-segmentation (AiT SwinV2-B, COCO)
 # teacher -> MobileNetV2-0.5 + Decoder. 1xb16, 25 epochs.
-_base_ = ['./mbv2_baseline.py', '../_base_/teachers/ait-swinv2b_insseg.py',
-          '../_base_/projections/inverted.py']
+_base_ = ['./mbv2_baseline.py', '../_base_/teachers/ait-insseg.py']
 model = dict(
-    teacher={{_base_.ait_swinv2b_insseg_teacher}},
-    projector={{_base_.projector}},
-    teacher_channels={{_base_.ait_swinv2b_insseg_channels}},
+    teacher={{_base_.ait_insseg_teacher}},
+    projector=dict(type='mmxtkd.InvertedProjector'),
+    teacher_channels={{_base_.ait_insseg_channels}},
     distill_losses=dict(fitnets=dict(type='mmxtkd.FitNetsLoss')))
+# The projector's spectrum (the paper's figure 3), logged for both
+# projections: the traditional twin inherits this hook.
+custom_hooks = [dict(type='mmxtkd.SpectralRankHook', interval=100)]

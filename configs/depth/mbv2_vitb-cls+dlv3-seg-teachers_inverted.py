@@ -6,22 +6,24 @@
 # loss_distill_cls_fitnets and loss_distill_seg_fitnets, and each
 # projector's rank under its pair's name. 1xb16, 25 epochs.
 _base_ = [
-    './mbv2_baseline.py', '../_base_/teachers/vitb16_cls.py',
-    '../_base_/teachers/deeplabv3-r50_seg.py',
-    '../_base_/projections/inverted.py'
+    './mbv2_baseline.py', '../_base_/teachers/vitb-cls.py',
+    '../_base_/teachers/dlv3-seg.py'
 ]
 model = dict(
     teachers=dict(
-        cls={{_base_.vitb16_cls_teacher}},
-        seg={{_base_.deeplabv3_r50_seg_teacher}}),
+        cls={{_base_.vitb_cls_teacher}},
+        seg={{_base_.dlv3_seg_teacher}}),
     distill_pairs=dict(
         cls=dict(
             teacher='cls',
-            teacher_channels={{_base_.vitb16_cls_channels}},
-            projector={{_base_.projector}},
+            teacher_channels={{_base_.vitb_cls_channels}},
+            projector=dict(type='mmxtkd.InvertedProjector'),
             losses=dict(fitnets=dict(type='mmxtkd.FitNetsLoss'))),
         seg=dict(
             teacher='seg',
-            teacher_channels={{_base_.deeplabv3_r50_seg_channels}},
-            projector={{_base_.projector}},
+            teacher_channels={{_base_.dlv3_seg_channels}},
+            projector=dict(type='mmxtkd.InvertedProjector'),
             losses=dict(fitnets=dict(type='mmxtkd.FitNetsLoss')))))
+# The projector's spectrum (the paper's figure 3), logged for both
+# projections: the traditional twin inherits this hook.
+custom_hooks = [dict(type='mmxtkd.SpectralRankHook', interval=100)]

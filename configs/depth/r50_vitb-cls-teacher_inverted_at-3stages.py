@@ -7,14 +7,13 @@
 # the paper, which transfers attention at the encoder's end
 # (r50_vitb-cls-teacher_inverted_at.py). 1xb16, 25 epochs.
 _base_ = [
-    './r50_baseline.py', '../_base_/teachers/vitb16_cls.py',
-    '../_base_/projections/inverted.py'
+    './r50_baseline.py', '../_base_/teachers/vitb-cls.py'
 ]
-vit = _base_.vitb16_cls_teacher
+vit = _base_.vitb_cls_teacher
 at = dict(
     teacher='cls',
-    teacher_channels={{_base_.vitb16_cls_channels}},
-    projector={{_base_.projector}},
+    teacher_channels={{_base_.vitb_cls_channels}},
+    projector=dict(type='mmxtkd.InvertedProjector'),
     losses=dict(at=dict(type='mmxtkd.ATLoss')))
 model = dict(
     teachers=dict(
@@ -32,3 +31,6 @@ model = dict(
         stage4=dict(
             at, teacher_out_index=2, student_feature_index=3,
             student_channels=2048)))
+# The projector's spectrum (the paper's figure 3), logged for both
+# projections: the traditional twin inherits this hook.
+custom_hooks = [dict(type='mmxtkd.SpectralRankHook', interval=100)]

@@ -1,10 +1,12 @@
 # Table 10: keypoint-detection (Keypoint R-CNN ResNet-50, COCO) teacher,
 # inverted projection, L2 loss, Z_s = G_B_E(G_A(x)); CycleGAN
 # satellite-to-map student. 1xb8, 200 epochs.
-_base_ = [
-    './cyclegan_baseline.py',
-    '../_base_/distillation/l2_krcnn-r50_kpt_inverted.py'
-]
+_base_ = ['./cyclegan_baseline.py', '../_base_/teachers/krcnn-kpt.py']
 model = dict(
-    _base_.distill,
-    teacher=dict(_base_.distill.teacher, **_base_.imagenet_from_gan))
+    teacher=dict(_base_.krcnn_kpt_teacher, **_base_.imagenet_from_gan),
+    projector=dict(type='mmxtkd.InvertedProjector'),
+    teacher_channels={{_base_.krcnn_kpt_channels}},
+    distill_losses=dict(l2=dict(type='mmxtkd.FitNetsLoss')))
+# The projector's spectrum (the paper's figure 3), logged for both
+# projections: the traditional twin inherits this hook.
+custom_hooks = [dict(type='mmxtkd.SpectralRankHook', interval=100)]

@@ -54,8 +54,8 @@ def load_model_config(path: str) -> Config:
 def teacher_in_config(cfg: Config) -> ConfigDict:
     """The FrozenTeacher config that a config file defines: its
     ``model.teacher``, or its top-level FrozenTeacher (a teacher base's
-    ``<file name>_teacher``, e.g. ``vitb16_random_teacher`` of
-    ``vitb16_random.py``, which also holds the ``vitb16_cls_teacher`` it
+    ``<file name>_teacher``, e.g. ``random_teacher`` of
+    ``random.py``, which also holds the ``vitb_cls_teacher`` it
     derives from). An error names what the file holds instead."""
     model_teacher = cfg.get('model', {}).get('teacher')
     if model_teacher:

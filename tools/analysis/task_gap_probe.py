@@ -10,7 +10,7 @@ TEACHER_CONFIG, each of its feature pairs is probed against its own teacher
 (the one pair of a single-teacher config, labelled ``distill``; or each of
 ``distill_pairs``, by name). With TEACHER_CONFIG, a config that defines one
 ``FrozenTeacher`` (a teacher base such as
-``configs/_base_/teachers/vitb16_random.py``, or a config's
+``configs/_base_/teachers/random.py``, or a config's
 ``model.teacher``), that teacher is probed
 against each pair's student map instead (a baseline's config has one, its
 ``student_feature``). On N batches of CONFIG's training data (its pipeline as

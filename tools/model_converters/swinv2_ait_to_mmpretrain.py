@@ -13,7 +13,7 @@ continuous position bias through a 2-layer MLP, 16 * sigmoid, post-norm, patch
 merging then LayerNorm) with other names, its patch merging at the end of a
 stage rather than the start of the next, and its 2x2 patches concatenated in
 another order. The backbone options that reproduce AiT's are in
-``configs/_base_/teachers/ait-swinv2b_depth.py``.
+``configs/_base_/teachers/ait-depth.py``.
 """
 import re
 

@@ -4,7 +4,7 @@
 # since no weights can be downloaded here (`make demo-two-teachers`).
 _base_ = [
     './mbv2_vitb-cls-teacher_inverted.py',
-    '../../_base_/teachers/deeplabv3-r50_seg.py'
+    '../../_base_/teachers/dlv3-seg.py'
 ]
 fitnets = dict(
     projector=dict(type='mmxtkd.InvertedProjector'),
@@ -15,15 +15,15 @@ model = dict(
     teacher_channels=None,
     distill_losses=dict(_delete_=True),
     teachers=dict(
-        cls=dict(_base_.vitb16_cls_teacher, checkpoint=None, init_seed=0),
+        cls=dict(_base_.vitb_cls_teacher, checkpoint=None, init_seed=0),
         seg=dict(
-            _base_.deeplabv3_r50_seg_teacher, checkpoint=None, init_seed=1)),
+            _base_.dlv3_seg_teacher, checkpoint=None, init_seed=1)),
     distill_pairs=dict(
         cls=dict(
             fitnets,
             teacher='cls',
-            teacher_channels={{_base_.vitb16_cls_channels}}),
+            teacher_channels={{_base_.vitb_cls_channels}}),
         seg=dict(
             fitnets,
             teacher='seg',
-            teacher_channels={{_base_.deeplabv3_r50_seg_channels}})))
+            teacher_channels={{_base_.dlv3_seg_channels}})))

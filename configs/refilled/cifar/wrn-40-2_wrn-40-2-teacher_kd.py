@@ -4,11 +4,11 @@
 # teacher is the whole classifier (feature='student'), its logits the
 # target.
 _base_ = [
-    './wrn-40-2_baseline.py', '../../_base_/teachers/wrn-40-2_cifar100.py'
+    './wrn-40-2_baseline.py', '../../_base_/teachers/wrn-40-2.py'
 ]
 model = dict(
     student=dict(head=dict(loss=dict(loss_weight=0.1))),
-    teacher=dict(_base_.wrn_40_2_cifar100_teacher, feature='student'),
+    teacher=dict(_base_.wrn_40_2_teacher, feature='student'),
     student_logits='head.fc',
     distill_losses=dict(
         kd=dict(type='mmxtkd.LogitKDLoss', tau=4.0, loss_weight=0.9)))

@@ -1,5 +1,5 @@
 # The cross-task teacher: MobileNet v1 (width 1) trained on CUB's other
-# half, classes 0-99, whose last checkpoint _base_/teachers/mbv1_cub0-99.py
+# half, classes 0-99, whose last checkpoint _base_/teachers/mbv1-cub0-99.py
 # loads. Train it first.
 _base_ = './mbv1-1.0_baseline.py'
 class_range = (0, 100)

@@ -1,11 +1,11 @@
-# REFILLED stage 2 (classifier) on CUB (_base_/distillation/refilled.py):
+# REFILLED stage 2 (classifier) on CUB (_base_/refilled_stages.py):
 # cross-entropy plus the teacher's batch class-mean classifier distilled
 # into the student's logits on the batch's classes; the student from stage
 # 1's run (its last checkpoint; tools/refilled_two_stage.sh points this at
 # the run it made). 200 epochs.
 _base_ = [
-    './mbv1-1.0_baseline.py', '../../_base_/teachers/mbv1_cub0-99.py',
-    '../../_base_/distillation/refilled.py'
+    './mbv1-1.0_baseline.py', '../../_base_/teachers/mbv1-cub0-99.py',
+    '../../_base_/refilled_stages.py'
 ]
 model = dict(
     student=dict(

@@ -1,9 +1,9 @@
-# The demo's REFILLED stage 1 (_base_/distillation/refilled.py), from the
+# The demo's REFILLED stage 1 (_base_/refilled_stages.py), from the
 # teacher of wrn-16-1_digits0-4.py (the demo fills in its checkpoint); the
 # cosine over the demo's 40 epochs.
 _base_ = [
-    './wrn-16-1_baseline.py', '../../_base_/teachers/wrn-16-1_digits0-4.py',
-    '../../_base_/distillation/refilled.py'
+    './wrn-16-1_baseline.py', '../../_base_/teachers/wrn-16-1-digits0-4.py',
+    '../../_base_/refilled_stages.py'
 ]
 model = dict(
     student=dict(head=dict(loss=dict(loss_weight=0.0))),

@@ -2,7 +2,7 @@
 # 20 Pascal VOC categories (deeplabv3_resnet50_coco-cd0a2569.pth, with its
 # auxiliary head), loaded from torchvision's own file, unchanged. Z_t: the
 # encoder output (backbone layer4), 2048 x H/8 x W/8.
-deeplabv3_r50_seg_teacher = dict(
+dlv3_seg_teacher = dict(
     type='mmxtkd.FrozenTeacher',
     model=dict(
         type='mmxtkd.TorchvisionFeatures',
@@ -11,4 +11,4 @@ deeplabv3_r50_seg_teacher = dict(
         num_classes=21,
         aux_loss=True),
     checkpoint='checkpoints/deeplabv3_resnet50_coco-cd0a2569.pth')
-deeplabv3_r50_seg_channels = 2048
+dlv3_seg_channels = 2048

@@ -4,10 +4,10 @@
 #       ait_insseg_swinv2b.pth checkpoints/ait-swinv2b_insseg_mmpretrain.pth
 # The same backbone as the depth teacher, with shifted windows in every stage
 # (AiT's swinv2b_640reso_inssegonly).
-_base_ = ['./ait-swinv2b_depth.py']
-ait_swinv2b_insseg_teacher = dict(
-    _base_.ait_swinv2b_depth_teacher,
-    model=dict(_base_.ait_swinv2b_depth_teacher.model,
+_base_ = ['./ait-depth.py']
+ait_insseg_teacher = dict(
+    _base_.ait_depth_teacher,
+    model=dict(_base_.ait_depth_teacher.model,
                stage_cfgs=[_base_.stage] * 4),
     checkpoint='checkpoints/ait-swinv2b_insseg_mmpretrain.pth')
-ait_swinv2b_insseg_channels = _base_.ait_swinv2b_depth_channels
+ait_insseg_channels = _base_.ait_depth_channels

@@ -3,7 +3,7 @@
 #   python tools/model_converters/vit_torchvision_to_mmpretrain.py \
 #       vit_b_16-c867db91.pth checkpoints/vit-b16_in1k_torchvision.pth
 # The encoder map is the last block's patch tokens as a (768, H/16, W/16) map.
-vitb16_cls_teacher = dict(
+vitb_cls_teacher = dict(
     type='mmxtkd.FrozenTeacher',
     model=dict(
         type='mmpretrain.VisionTransformer',
@@ -13,4 +13,4 @@ vitb16_cls_teacher = dict(
         out_type='featmap',
         final_norm=True),
     checkpoint='checkpoints/vit-b16_in1k_torchvision.pth')
-vitb16_cls_channels = 768
+vitb_cls_channels = 768

@@ -4,7 +4,7 @@
 # file, unchanged. The images enter its backbone body directly (the detector's
 # own transform resizes to 800 px); its batch norms are frozen with eps 0, as
 # torchvision builds them for these weights. Z_t: layer4, 2048 x H/32 x W/32.
-krcnn_r50_kpt_teacher = dict(
+krcnn_kpt_teacher = dict(
     type='mmxtkd.FrozenTeacher',
     model=dict(
         type='mmxtkd.TorchvisionFeatures',
@@ -13,4 +13,4 @@ krcnn_r50_kpt_teacher = dict(
         node='layer4',
         frozen_bn_eps=0.0),
     checkpoint='checkpoints/keypointrcnn_resnet50_fpn_coco-fc266e95.pth')
-krcnn_r50_kpt_channels = 2048
+krcnn_kpt_channels = 2048

@@ -12,7 +12,7 @@ stage = dict(
     block_cfgs=dict(norm_cfg=ln),
     downsample_cfg=dict(use_post_norm=True, norm_cfg=ln))
 unshifted_stage = dict(stage, block_cfgs=dict(norm_cfg=ln, shift=False))
-ait_swinv2b_depth_teacher = dict(
+ait_depth_teacher = dict(
     type='mmxtkd.FrozenTeacher',
     model=dict(
         type='mmpretrain.SwinTransformerV2',
@@ -26,4 +26,4 @@ ait_swinv2b_depth_teacher = dict(
         patch_cfg=dict(norm_cfg=ln),
         stage_cfgs=[stage, stage, unshifted_stage, unshifted_stage]),
     checkpoint='checkpoints/ait-swinv2b_depth_mmpretrain.pth')
-ait_swinv2b_depth_channels = 1024
+ait_depth_channels = 1024

@@ -4,8 +4,8 @@
 # model.safetensors, saved as checkpoints/convnext_tiny.fb_in1k.safetensors).
 # Z_t: its last stage, 768 x H/32 x W/32; its input normalisation is
 # ImageNet's, as the students'.
-convnext_t_cls_timm_teacher = dict(
+convnext_t_cls_teacher = dict(
     type='mmxtkd.FrozenTeacher',
     model=dict(type='mmxtkd.TimmFeatures', name='convnext_tiny', out_index=3),
     checkpoint='checkpoints/convnext_tiny.fb_in1k.safetensors')
-convnext_t_cls_timm_channels = 768
+convnext_t_cls_channels = 768

@@ -1,0 +1,11 @@
+# Table 2b: random (ResNet-50, seed 0) teacher,
+# inverted projection, L2 loss; Pix2Pix colourisation student. 1xb8, 200 ep.
+_base_ = ['./pix2pix_baseline.py', '../_base_/teachers/r50-random.py']
+model = dict(
+    teacher=dict(_base_.r50_random_teacher, **_base_.imagenet_from_gan),
+    projector=dict(type='mmxtkd.InvertedProjector'),
+    teacher_channels={{_base_.r50_random_channels}},
+    distill_losses=dict(l2=dict(type='mmxtkd.FitNetsLoss')))
+# The projector's spectrum (the paper's figure 3), logged for both
+# projections: the traditional twin inherits this hook.
+custom_hooks = [dict(type='mmxtkd.SpectralRankHook', interval=100)]
