@@ -1,7 +1,7 @@
 """tools/analysis/collect_results.py on work dirs written here in the layout
 mmengine leaves (the dumped config, <timestamp>/vis_data/scalars.json), with
-the expected numbers worked out by hand; and the paper numbers of every
-configs/*/paper_results.yml against the tables of its README.md."""
+the expected numbers worked out by hand; and the READMEs' paper tables,
+written from each configs/*/paper_results.yml by the paper-only mode."""
 import glob
 import json
 import os
@@ -11,6 +11,9 @@ import re
 import pytest
 
 from conftest import REPO, run_script
+from mmxtkd.analysis.paper_tables import (paper_table_markdown,
+                                          tables_with_numbers,
+                                          write_readme_tables)
 from mmxtkd.analysis.results import (improvement, load_paper_tables,
                                      table_configs)
 
@@ -176,51 +179,101 @@ def test_improvement_is_the_papers():
     assert improvement(0.868, 0.849, 'higher') == pytest.approx(-2.189, 1e-3)
 
 
-# -- the paper's numbers: one file per task, the same as its README ----------
-def readme_numbers(path: str) -> set:
-    """``(config, column, value)`` of every number in the README's tables
-    that follows a config name in its row (the columns named by the header)."""
-    found, header = set(), None
-    for line in open(path, encoding='utf-8'):
-        if not line.startswith('|'):
-            header = None
-            continue
-        cells = [c.strip() for c in line.strip().strip('|').split('|')]
-        if header is None:
-            header = cells
-            continue
-        configs = []
-        for column, cell in zip(header, cells):
-            names = re.findall(r'`([^`]+)\.py`', cell)
-            number = re.fullmatch(r'(-?[0-9.]+)(?: ± ([0-9.]+))?', cell)
-            if names:
-                configs = names
-            elif number and configs:
-                value = (float(number.group(1)), ) + (
-                    (float(number.group(2)), ) if number.group(2) else ())
-                found |= {(c, column, value) for c in configs}
-    return found
-
-
+# -- the paper's numbers: one file per task, its README written from it -----
 @pytest.mark.parametrize('path', PAPER_FILES,
                          ids=[osp.relpath(p, REPO) for p in PAPER_FILES])
-def test_paper_numbers_match_the_readme(path):
+def test_readme_paper_tables_are_written_from_the_file(path):
+    """Every README's paper tables are what the collator's paper-only mode
+    writes from its paper_results.yml, and every config they name exists."""
     spec = load_paper_tables(path)
     folder = osp.dirname(path)
-    ours = set()
     for table in spec['tables'].values():
         for config in table_configs(table):
             hits = glob.glob(osp.join(folder, '**', f'{config}.py'),
                              recursive=True)
             assert hits, f'{config} of {path} is not a config'
-        for config, values in table.get('paper', {}).items():
-            for metric, value in values.items():
-                value = tuple(value) if isinstance(value, list) else (value, )
-                ours.add((config, metric, tuple(float(v) for v in value)))
-    in_readme = {n for n in readme_numbers(osp.join(folder, 'README.md'))
-                 if n[1] in spec['metrics']}
-    assert ours, path
-    assert ours == in_readme
+    with open(osp.join(folder, 'README.md'), encoding='utf-8') as f:
+        readme = f.read()
+    assert tables_with_numbers(spec)
+    assert write_readme_tables(path, readme) == readme, (
+        f'{folder}/README.md differs from its paper_results.yml: run '
+        'python tools/analysis/collect_results.py --paper-only '
+        '--write-readmes')
+
+
+PAPER_YML = """\
+metrics:
+  d1: {key: d1, better: higher}
+  RMS: {key: rmse, better: lower}
+  FID: {key: FID, better: lower}
+tables:
+  T1:
+    title: a projection table
+    row_label: teacher
+    baseline: base
+    rows:
+    - [cls, cls_traditional, cls_inverted]
+    paper:
+      base: {d1: [0.845, 0.007], RMS: 0.44}
+      cls_inverted: {d1: 0.85, RMS: 12.345}
+  T2:
+    configs: [a, b]
+    paper:
+      b: {RMS: 0.3}
+  T3:
+    title: ours alone, no paper numbers
+    configs: [c]
+"""
+
+
+def test_paper_only_tables_by_hand(tmp_path):
+    """A projection table: the baseline row, then traditional and inverted
+    side by side, only the metrics the paper gives (not FID), spreads to
+    the mean's digits; a configs table; no block for a table without paper
+    numbers. A README lacking a block, or holding an unknown one, is an
+    error naming it."""
+    yml = tmp_path / 'paper_results.yml'
+    yml.write_text(PAPER_YML)
+    spec = load_paper_tables(str(yml))
+    assert paper_table_markdown(spec, spec['tables']['T1']) == (
+        '| teacher | traditional config | d1 | RMS | inverted config | d1 '
+        '| RMS |\n'
+        '| --- | --- | --- | --- | --- | --- | --- |\n'
+        '| no teacher | `base.py` | 0.845 ± 0.007 | 0.440 |  |  |  |\n'
+        '| cls | `cls_traditional.py` |  |  | `cls_inverted.py` | 0.850 '
+        '| 12.35 |\n')
+    assert paper_table_markdown(spec, spec['tables']['T2']) == (
+        '| config | RMS |\n| --- | --- |\n| `a.py` |  |\n'
+        '| `b.py` | 0.300 |\n')
+    stale = ''.join(
+        f'intro\n<!-- paper table {n} (old) -->\n| stale |\n'
+        f'<!-- end of paper table {n} -->\nnote\n' for n in ('T1', 'T2'))
+    written = write_readme_tables(str(yml), stale)
+    assert '| stale |' not in written and written.count('intro\n') == 2
+    assert paper_table_markdown(spec, spec['tables']['T2']) in written
+    assert write_readme_tables(str(yml), written) == written
+    with pytest.raises(ValueError, match=r"missing \['T2'\], not in the "
+                       r"file \['T9'\]"):
+        write_readme_tables(str(yml), stale.replace('T2', 'T9'))
+
+
+def test_paper_only_mode_writes_the_readme(tmp_path):
+    yml = tmp_path / 'paper_results.yml'
+    yml.write_text(PAPER_YML)
+    readme = tmp_path / 'README.md'
+    readme.write_text('<!-- paper table T1 (x) -->\n<!-- end of paper table '
+                      'T1 -->\n<!-- paper table T2 (x) -->\n<!-- end of '
+                      'paper table T2 -->\n')
+    printed = run_script(TOOL, '--paper-only', '--paper', str(yml))
+    assert '### T1: a projection table' in printed
+    assert '| `cls_inverted.py` | 0.850 | 12.35 |' in printed
+    assert 'T3' not in printed
+    assert 'rewritten' in run_script(TOOL, '--paper-only', '--write-readmes',
+                                     '--paper', str(yml))
+    text = readme.read_text()
+    assert '| `b.py` | 0.300 |' in text and '| no teacher | `base.py` |' in text
+    assert 'unchanged' in run_script(TOOL, '--paper-only', '--write-readmes',
+                                     '--paper', str(yml))
 
 
 def test_every_task_has_its_paper_numbers():

@@ -206,7 +206,9 @@ class Cell:
     paper_std: Optional[float] = None
 
 
-def _paper_value(value) -> Tuple[Optional[float], Optional[float]]:
+def paper_value(value) -> Tuple[Optional[float], Optional[float]]:
+    """A ``paper_results.yml`` number, ``x`` or ``[mean, std]``, as
+    ``(mean, std)``; ``(None, None)`` when absent."""
     if value is None:
         return None, None
     if isinstance(value, (list, tuple)):
@@ -220,7 +222,7 @@ def _cells(spec: dict, table: dict, config: Optional[str],
     paper = table.get('paper', {}).get(config, {}) if config else {}
     for name, metric in spec['metrics'].items():
         cell = Cell()
-        cell.paper, cell.paper_std = _paper_value(paper.get(name))
+        cell.paper, cell.paper_std = paper_value(paper.get(name))
         stats = runs[config].stats(metric['key']) if config in runs else None
         if stats:
             scale = metric.get('scale', 1.0)
@@ -282,17 +284,22 @@ def _ours(cell: Cell, percent: bool) -> str:
     return f'{text} (n={cell.n})'
 
 
-def _paper(cell: Cell, percent: bool) -> str:
-    if cell.paper is None:
+def format_paper_number(mean: Optional[float],
+                        std: Optional[float] = None) -> str:
+    """A paper number as the paper prints it (3 decimals under 10, else 2;
+    its spread to as many), ``mean ± std``; '' when absent."""
+    if mean is None:
         return ''
-    if percent:
+
+    digits = 3 if abs(mean) < 10 else 2
+    return f'{mean:.{digits}f}' + (f' ± {std:.{digits}f}'
+                                   if std is not None else '')
+
+
+def _paper(cell: Cell, percent: bool) -> str:
+    if percent and cell.paper is not None:
         return f'{cell.paper:.2f}%'
-
-    def fmt(x: float) -> str:  # as the paper prints its numbers
-        return f'{x:.3f}' if abs(x) < 10 else f'{x:.2f}'
-
-    return fmt(cell.paper) + (f' ± {fmt(cell.paper_std)}'
-                              if cell.paper_std is not None else '')
+    return format_paper_number(cell.paper, cell.paper_std)
 
 
 IMPROVEMENT_NOTE = (

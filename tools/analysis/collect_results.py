@@ -13,20 +13,40 @@ holds a run is printed in the paper's layout, each
 metric beside the paper's number: for the projection tables (paper table 1),
 per method the traditional and inverted rows and the *Improvement* %.
 ``--table`` prints one table (``S7`` or ``depth/S7``) even without runs.
+
+    python tools/analysis/collect_results.py --paper-only [--write-readmes]
+
+prints the paper's numbers alone, in the layout of the config READMEs;
+``--write-readmes`` rewrites each table's block in ``configs/<task>/README.md``
+from its ``paper_results.yml`` (the one source of the paper's numbers).
 """
 import argparse
 import glob
 import os.path as osp
 
+from mmxtkd.analysis.paper_tables import (render_paper_tables,
+                                          write_readme_tables)
 from mmxtkd.analysis.results import collect
 
 PAPER_FILES = sorted(glob.glob(osp.join(
     osp.dirname(__file__), '..', '..', 'configs', '*', 'paper_results.yml')))
 
 
+def write_readme(paper_file: str) -> None:
+    """Rewrite the paper tables of the README.md beside ``paper_file``."""
+    readme = osp.join(osp.dirname(paper_file), 'README.md')
+    with open(readme, encoding='utf-8') as f:
+        text = f.read()
+    new = write_readme_tables(paper_file, text)
+    if new != text:
+        with open(readme, 'w', encoding='utf-8') as f:
+            f.write(new)
+    print(f"{readme}: {'rewritten' if new != text else 'unchanged'}")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('work_dirs', nargs='+', metavar='WORK_DIR')
+    parser.add_argument('work_dirs', nargs='*', metavar='WORK_DIR')
     parser.add_argument('--table', help="one table: NAME or TASK/NAME")
     parser.add_argument('--format', choices=['markdown', 'csv'],
                         default='markdown')
@@ -34,8 +54,26 @@ def main(argv=None):
                         help='the evaluation at this step (default: the last)')
     parser.add_argument('--paper', nargs='+', default=PAPER_FILES,
                         help='paper_results.yml files (default: configs/*/)')
+    parser.add_argument('--paper-only', action='store_true',
+                        help="the paper's numbers alone, as the READMEs show "
+                        'them')
+    parser.add_argument('--write-readmes', action='store_true',
+                        help="with --paper-only: rewrite the paper tables of "
+                        'the README.md beside each paper_results.yml')
     args = parser.parse_args(argv)
-    print(collect(args.work_dirs, [osp.normpath(p) for p in args.paper],
+    paper = [osp.normpath(p) for p in args.paper]
+    if args.write_readmes and not args.paper_only:
+        parser.error('--write-readmes needs --paper-only')
+    if args.paper_only:
+        for path in paper:
+            if args.write_readmes:
+                write_readme(path)
+            else:
+                print(f'## {path}\n\n{render_paper_tables(path)}')
+        return
+    if not args.work_dirs:
+        parser.error('give WORK_DIR(s), or --paper-only')
+    print(collect(args.work_dirs, paper,
                   args.table, args.format, args.step), end='')
 
 
