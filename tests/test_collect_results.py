@@ -9,6 +9,7 @@ import os.path as osp
 import re
 
 import pytest
+import yaml
 
 from conftest import REPO, run_script
 from mmxtkd.analysis.paper_tables import (paper_table_markdown,
@@ -198,10 +199,11 @@ def test_readme_paper_tables_are_written_from_the_file(path):
     assert write_readme_tables(path, readme) == readme, (
         f'{folder}/README.md differs from its paper_results.yml: run '
         'python tools/analysis/collect_results.py --paper-only '
-        '--write-readmes')
+        '--write')
 
 
 PAPER_YML = """\
+collection: {name: toy, task: Toy Task, paper: A Paper, datasets: {.: Toy}}
 metrics:
   d1: {key: d1, better: higher}
   RMS: {key: rmse, better: lower}
@@ -268,11 +270,19 @@ def test_paper_only_mode_writes_the_readme(tmp_path):
     assert '### T1: a projection table' in printed
     assert '| `cls_inverted.py` | 0.850 | 12.35 |' in printed
     assert 'T3' not in printed
-    assert 'rewritten' in run_script(TOOL, '--paper-only', '--write-readmes',
+    assert 'rewritten' in run_script(TOOL, '--paper-only', '--write',
                                      '--paper', str(yml))
     text = readme.read_text()
     assert '| `b.py` | 0.300 |' in text and '| no teacher | `base.py` |' in text
-    assert 'unchanged' in run_script(TOOL, '--paper-only', '--write-readmes',
+    (tmp_path / 'b.py').write_text('')
+    run_script(TOOL, '--paper-only', '--write', '--paper', str(yml))
+    meta = yaml.safe_load((tmp_path / 'metafile.yml').read_text())
+    assert meta['Models'] == [{
+        'Name': 'b', 'In Collection': 'toy', 'Config': f'configs/{tmp_path.name}/b.py',
+        'Metadata': {'Training Data': 'Toy', 'Paper Tables': ['T2']},
+        'Results': [{'Task': 'Toy Task', 'Dataset': 'Toy',
+                     'Metrics': {'RMS': 0.3}}]}]
+    assert 'unchanged' in run_script(TOOL, '--paper-only', '--write',
                                      '--paper', str(yml))
 
 

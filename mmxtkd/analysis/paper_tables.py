@@ -17,7 +17,7 @@ from typing import Dict, List
 from .results import format_paper_number, load_paper_tables, paper_value
 
 WRITER = ('written from paper_results.yml by tools/analysis/'
-          'collect_results.py --paper-only --write-readmes; do not edit')
+          'collect_results.py --paper-only --write; do not edit')
 BLOCK = re.compile(
     r'<!-- paper table (?P<name>\S+) \(.*?\) -->\n(?P<body>.*?)'
     r'<!-- end of paper table (?P=name) -->', re.S)

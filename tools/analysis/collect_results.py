@@ -14,16 +14,18 @@ metric beside the paper's number: for the projection tables (paper table 1),
 per method the traditional and inverted rows and the *Improvement* %.
 ``--table`` prints one table (``S7`` or ``depth/S7``) even without runs.
 
-    python tools/analysis/collect_results.py --paper-only [--write-readmes]
+    python tools/analysis/collect_results.py --paper-only [--write]
 
 prints the paper's numbers alone, in the layout of the config READMEs;
-``--write-readmes`` rewrites each table's block in ``configs/<task>/README.md``
-from its ``paper_results.yml`` (the one source of the paper's numbers).
+``--write`` rewrites, from each ``configs/<task>/paper_results.yml`` (the
+one source of the paper's numbers), the paper tables of the README.md and
+the metafile.yml beside it.
 """
 import argparse
 import glob
 import os.path as osp
 
+from mmxtkd.analysis.metafiles import render_metafile
 from mmxtkd.analysis.paper_tables import (render_paper_tables,
                                           write_readme_tables)
 from mmxtkd.analysis.results import collect
@@ -32,16 +34,24 @@ PAPER_FILES = sorted(glob.glob(osp.join(
     osp.dirname(__file__), '..', '..', 'configs', '*', 'paper_results.yml')))
 
 
-def write_readme(paper_file: str) -> None:
-    """Rewrite the paper tables of the README.md beside ``paper_file``."""
-    readme = osp.join(osp.dirname(paper_file), 'README.md')
+def write_from(paper_file: str) -> None:
+    """Rewrite the README.md's paper tables and the metafile.yml beside
+    ``paper_file`` from it."""
+    folder = osp.dirname(paper_file)
+    readme = osp.join(folder, 'README.md')
     with open(readme, encoding='utf-8') as f:
         text = f.read()
-    new = write_readme_tables(paper_file, text)
-    if new != text:
-        with open(readme, 'w', encoding='utf-8') as f:
-            f.write(new)
-    print(f"{readme}: {'rewritten' if new != text else 'unchanged'}")
+    for path, new in ((readme, write_readme_tables(paper_file, text)),
+                      (osp.join(folder, 'metafile.yml'),
+                       render_metafile(paper_file))):
+        old = None
+        if osp.exists(path):
+            with open(path, encoding='utf-8') as f:
+                old = f.read()
+        if new != old:
+            with open(path, 'w', encoding='utf-8') as f:
+                f.write(new)
+        print(f"{path}: {'rewritten' if new != old else 'unchanged'}")
 
 
 def main(argv=None):
@@ -57,17 +67,18 @@ def main(argv=None):
     parser.add_argument('--paper-only', action='store_true',
                         help="the paper's numbers alone, as the READMEs show "
                         'them')
-    parser.add_argument('--write-readmes', action='store_true',
-                        help="with --paper-only: rewrite the paper tables of "
-                        'the README.md beside each paper_results.yml')
+    parser.add_argument('--write', action='store_true',
+                        help='with --paper-only: rewrite the README.md paper '
+                        'tables and the metafile.yml beside each '
+                        'paper_results.yml')
     args = parser.parse_args(argv)
     paper = [osp.normpath(p) for p in args.paper]
-    if args.write_readmes and not args.paper_only:
-        parser.error('--write-readmes needs --paper-only')
+    if args.write and not args.paper_only:
+        parser.error('--write needs --paper-only')
     if args.paper_only:
         for path in paper:
-            if args.write_readmes:
-                write_readme(path)
+            if args.write:
+                write_from(path)
             else:
                 print(f'## {path}\n\n{render_paper_tables(path)}')
         return
