@@ -3,7 +3,6 @@ import os
 import os.path as osp
 import shutil
 import sys
-
 from setuptools import find_packages, setup
 
 ROOT = osp.dirname(osp.abspath(__file__))
@@ -18,6 +17,14 @@ def get_version() -> str:
     with open(osp.join(ROOT, 'mmxtkd', 'version.py')) as f:
         exec(f.read(), scope)
     return scope['__version__']
+
+
+def parse_requirements(name: str) -> list:
+    """The requirement lines of ``requirements/<name>.txt``, comments and
+    blank lines left out."""
+    with open(osp.join(ROOT, 'requirements', name + '.txt')) as f:
+        lines = (line.split('#', 1)[0].strip() for line in f)
+        return [line for line in lines if line]
 
 
 def add_mim_extension() -> None:
@@ -60,8 +67,14 @@ if __name__ == '__main__':
         },
         python_requires='>=3.8',
         license='Apache License 2.0',
-        # The OpenMMLab stack (and mmcv's compiled ops) is installed by
-        # tools/install.sh from requirements/; see README.md.
-        install_requires=[],
+        # As OpenMMLab packages declare theirs: run-time ranges here, the
+        # OpenMMLab packages for mim (mmcv's compiled ops need its wheels or
+        # tools/install.sh). The tested versions: requirements/constraints.txt.
+        install_requires=parse_requirements('runtime'),
+        extras_require={
+            'mim': parse_requirements('mminstall'),
+            'tests': parse_requirements('tests'),
+            'docs': parse_requirements('docs'),
+        },
         zip_safe=False,
     )

@@ -2,8 +2,9 @@
 
 Importing the package (directly or through a config's ``custom_imports``)
 allow-lists the types of mmengine's own Runner checkpoints for torch's
-``weights_only`` loading, so ``--resume`` and ``load_from`` work on torch >= 2.6
-without turning safe loading off (see :mod:`mmxtkd.utils.checkpoint`), and
+``weights_only`` loading, so ``--resume`` and ``load_from`` work on
+torch >= 2.6 without turning safe loading off (see
+:mod:`mmxtkd.utils.checkpoint`), and
 adds ``mmxtkd`` to the packages whose configs mmengine finds by package path
 (``_base_ = 'mmxtkd::depth/...'``, see :mod:`mmxtkd.config_package`).
 It sets no default scope and registers nothing else outside mmxtkd's
@@ -14,8 +15,8 @@ from .compatibility import check_openmmlab_versions
 
 check_openmmlab_versions()
 
-from .utils.checkpoint import allow_mmengine_checkpoint_types  # noqa: E402
 from .config_package import register_config_package  # noqa: E402
+from .utils.checkpoint import allow_mmengine_checkpoint_types  # noqa: E402
 from .version import __version__, version_info  # noqa: E402
 
 allow_mmengine_checkpoint_types()

@@ -27,7 +27,9 @@ def run_script(script: str, *args: str) -> str:
     return out.getvalue()
 
 
-def write_tiny_image_folder(root: str, per_class: int = 8, size: int = 32) -> str:
+def write_tiny_image_folder(root: str,
+                            per_class: int = 8,
+                            size: int = 32) -> str:
     """Two classes, told apart by brightness, in mmpretrain's folder layout."""
     import cv2
     rng = np.random.default_rng(0)

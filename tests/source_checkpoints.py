@@ -12,6 +12,7 @@ import sys
 import torch
 
 from conftest import REPO, run_script
+
 CONVERTERS = osp.join(REPO, 'tools', 'model_converters')
 
 

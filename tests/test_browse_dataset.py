@@ -13,8 +13,8 @@ from mmseg.structures import SegDataSample
 
 from conftest import REPO, run_script
 from mmxtkd.datasets import make_synthetic_colourisation, make_synthetic_nyu
-from mmxtkd.visualization import (depth_colour_map, sample_panels,
-                                  seg_overlay, seg_palette)
+from mmxtkd.visualization import (depth_colour_map, sample_panels, seg_overlay,
+                                  seg_palette)
 from mmxtkd.visualization.sample_panels import image_array
 
 TOOL = osp.join(REPO, 'tools', 'analysis', 'browse_dataset.py')

@@ -24,7 +24,7 @@ def test_message_hub_state_round_trips_with_weights_only(tmp_path):
 
 
 class _Sneaky:
-    """Pickles as getattr(HistoryBuffer, '__init__'): not a statistics method."""
+    """Pickles as getattr(HistoryBuffer, '__init__'), not a statistics one."""
 
     def __reduce__(self):
         return getattr, (HistoryBuffer, '__init__')

@@ -273,15 +273,30 @@ def test_paper_only_mode_writes_the_readme(tmp_path):
     assert 'rewritten' in run_script(TOOL, '--paper-only', '--write',
                                      '--paper', str(yml))
     text = readme.read_text()
-    assert '| `b.py` | 0.300 |' in text and '| no teacher | `base.py` |' in text
+    assert '| `b.py` | 0.300 |' in text
+    assert '| no teacher | `base.py` |' in text
     (tmp_path / 'b.py').write_text('')
     run_script(TOOL, '--paper-only', '--write', '--paper', str(yml))
     meta = yaml.safe_load((tmp_path / 'metafile.yml').read_text())
     assert meta['Models'] == [{
-        'Name': 'b', 'In Collection': 'toy', 'Config': f'configs/{tmp_path.name}/b.py',
-        'Metadata': {'Training Data': 'Toy', 'Paper Tables': ['T2']},
-        'Results': [{'Task': 'Toy Task', 'Dataset': 'Toy',
-                     'Metrics': {'RMS': 0.3}}]}]
+        'Name':
+        'b',
+        'In Collection':
+        'toy',
+        'Config':
+        f'configs/{tmp_path.name}/b.py',
+        'Metadata': {
+            'Training Data': 'Toy',
+            'Paper Tables': ['T2']
+        },
+        'Results': [{
+            'Task': 'Toy Task',
+            'Dataset': 'Toy',
+            'Metrics': {
+                'RMS': 0.3
+            }
+        }]
+    }]
     assert 'unchanged' in run_script(TOOL, '--paper-only', '--write',
                                      '--paper', str(yml))
 

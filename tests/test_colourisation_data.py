@@ -42,9 +42,12 @@ def test_grayscale_copy_names_a_target_without_colour():
 def test_synthetic_pairs_are_colour_beside_gray_and_load_in_mmagic(tmp_path):
     a, b = tmp_path / 'a', tmp_path / 'b'
     for root in (a, b):
-        counts = make_synthetic_colourisation(str(root), train_scenes=2,
-                                              test_scenes=1,
-                                              frames_per_scene=2, size=(16, 24))
+        counts = make_synthetic_colourisation(
+            str(root),
+            train_scenes=2,
+            test_scenes=1,
+            frames_per_scene=2,
+            size=(16, 24))
     assert counts == dict(train=4, test=2)
     assert (a / 'train/4.png').read_bytes() == (b / 'train/4.png').read_bytes()
     pair = cv2.imread(str(a / 'test/2.png'))

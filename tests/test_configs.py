@@ -52,7 +52,8 @@ def test_there_is_a_config_for_every_family():
     # (+ the timm ConvNeXt-T teacher's two and the two-teacher pair, not in
     # the paper)
     assert len([n for n in names if n.startswith('depth/mbv2_')]) == 59
-    assert len([n for n in names if n.startswith('depth/mbv2_spectral-r')]) == 6
+    assert len([n for n in names
+                if n.startswith('depth/mbv2_spectral-r')]) == 6
     assert len([n for n in names if n.startswith('depth/') and '-teacher_' in n
                 and 'ait-' in n]) == 16
     # table 2b: no teacher, and 4 teachers x 2 projections (+ the demo's)
@@ -66,7 +67,8 @@ def test_there_is_a_config_for_every_family():
     assert len([n for n in names if n.startswith('sat2map/')]) == 10
     for teacher in ('r50-random', 'vitb-cls', 'krcnn-kpt'):
         for projection in ('inverted', 'traditional'):
-            assert f'sat2map/cyclegan_{teacher}-teacher_{projection}.py' in names
+            assert (f'sat2map/cyclegan_{teacher}-teacher_{projection}.py'
+                    in names)
     for teacher in ('vitb-cls', 'krcnn-kpt'):
         assert (f'sat2map/cyclegan_{teacher}-teacher_inverted_'
                 'translation-feature.py') in names
@@ -259,7 +261,8 @@ def test_config_builds_and_loads_its_weights(path, user_folder, read_once,
     with DefaultScope.overwrite_default_scope(cfg.default_scope):
         model = MODELS.build(cfg.model)
         model.init_weights()
-        for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        for loader in ('train_dataloader', 'val_dataloader',
+                       'test_dataloader'):
             data = cfg[loader].dataset
             with DATASETS.switch_scope_and_registry(None) as registry:
                 dataset_cls = registry.get(data.type)

@@ -85,8 +85,9 @@ def sync_bn_step(rank: int, world: int, port: int, out: str) -> None:
 
 def bn_student() -> torch.nn.Module:
     torch.manual_seed(0)
-    return torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3), torch.nn.BatchNorm2d(8),
-                               torch.nn.ReLU(), torch.nn.Conv2d(8, 4, 1))
+    return torch.nn.Sequential(
+        torch.nn.Conv2d(3, 8, 3), torch.nn.BatchNorm2d(8), torch.nn.ReLU(),
+        torch.nn.Conv2d(8, 4, 1))
 
 
 def bn_batch() -> torch.Tensor:
@@ -125,7 +126,6 @@ def test_every_tasks_student_runs_on_cuda_without_mmcv_cuda_ops():
     pytest.importorskip('mmagic')
     from mmengine.logging import MessageHub
     from mmpretrain.structures import DataSample as ClsDataSample
-
     from test_amp import seg_batch, task_model, translation_batch
 
     def to_cuda(value):

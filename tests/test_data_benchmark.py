@@ -1,6 +1,7 @@
 """tools/analysis/benchmark_data.py's pieces (the decode floor of each
 task's pipeline, the worker count, the timings on a small tree) and the
-synthetic sets it is measured on (tools/dataset_converters/make_synthetic.py)."""
+synthetic sets it is measured on
+(tools/dataset_converters/make_synthetic.py)."""
 import os.path as osp
 
 import cv2

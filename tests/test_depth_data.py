@@ -39,9 +39,11 @@ def sync_tree(tmp_path):
         for i in range(2):
             write_frame(str(root / 'sync' / scene), f'{i:05d}',
                         np.full((12, 16), 1500 + 1000 * i))
-    lines = ['/kitchen_0028b/rgb_00000.jpg /kitchen_0028b/sync_depth_00000.png '
-             '518.8579', '/bedroom_0004/rgb_00001.jpg None 518.8579',
-             'bedroom_0004/rgb_00001.jpg bedroom_0004/sync_depth_00001.png 518.8579']
+    lines = [
+        '/kitchen_0028b/rgb_00000.jpg /kitchen_0028b/sync_depth_00000.png '
+        '518.8579', '/bedroom_0004/rgb_00001.jpg None 518.8579',
+        'bedroom_0004/rgb_00001.jpg bedroom_0004/sync_depth_00001.png 518.8579'
+    ]
     (root / 'train.txt').write_text('\n'.join(lines) + '\n')
     return root
 
@@ -51,7 +53,8 @@ def test_list_file_selects_samples_and_depth_is_metres(sync_tree):
                ann_file='train.txt')
     assert len(ds) == 2  # the "None" line is skipped
     first = ds[0]
-    assert first['data_samples'].img_path.endswith('kitchen_0028b/rgb_00000.jpg')
+    assert first['data_samples'].img_path.endswith(
+        'kitchen_0028b/rgb_00000.jpg')
     depth = first['data_samples'].gt_depth_map.data
     assert depth.shape == (1, 12, 16)
     assert float(depth.mean()) == pytest.approx(1.5)
@@ -122,7 +125,7 @@ def test_train_pipeline_of_the_main_config_runs_on_the_layout(sync_tree):
 
 
 def fake_public_downloads(tmp_path):
-    """sync.zip, a v7.3 (HDF5) labelled .mat and splits.mat, in their layouts."""
+    """sync.zip, a v7.3 (HDF5) labelled .mat, splits.mat, in their layouts."""
     import h5py
     from scipy.io import savemat
     src = tmp_path / 'src'
@@ -130,9 +133,11 @@ def fake_public_downloads(tmp_path):
     with zipfile.ZipFile(src / 'sync.zip', 'w') as zf:
         for i in range(2):
             ok, rgb = cv2.imencode('.jpg', np.zeros((6, 8, 3), np.uint8))
-            ok, dep = cv2.imencode('.png', np.full((6, 8), 3000 + i, np.uint16))
+            ok, dep = cv2.imencode('.png', np.full((6, 8), 3000 + i,
+                                                   np.uint16))
             zf.writestr(f'sync/office_0003/rgb_{i:05d}.jpg', rgb.tobytes())
-            zf.writestr(f'sync/office_0003/sync_depth_{i:05d}.png', dep.tobytes())
+            zf.writestr(f'sync/office_0003/sync_depth_{i:05d}.png',
+                        dep.tobytes())
     h, w, n = 6, 8, 3
     with h5py.File(src / 'labeled.mat', 'w') as f:
         # MATLAB v7.3 stores arrays transposed: images (N, 3, W, H)
@@ -176,7 +181,8 @@ def test_dataset_converter_writes_the_layout_the_dataset_reads(tmp_path):
     assert depth.shape == (1, 6, 8)  # (H, W) after the MATLAB transpose
     assert float(depth.mean()) == pytest.approx(3.75)
     img = cv2.imread(str(out / 'official_splits/test/bathroom/rgb_00001.jpg'))
-    assert img[..., 2].mean() > 150 and img[..., 0].mean() < 50  # red stays red
+    assert img[...,
+               2].mean() > 150 and img[..., 0].mean() < 50  # red stays red
 
 
 def test_synthetic_depth_is_the_true_z_depth_of_the_room():

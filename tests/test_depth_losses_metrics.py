@@ -51,14 +51,16 @@ def sample(pred, gt):
 def test_metric_hand_worked_prediction():
     metric = NYUDepthMetric(crop_type=None)
     # one invalid pixel (gt 0); ratios 1.1, 1, 2 on the three valid ones
-    metric.process({}, [sample([[1.1, 2.0], [2.0, 5.0]], [[1.0, 2.0], [4.0, 0.0]])])
+    metric.process(
+        {}, [sample([[1.1, 2.0], [2.0, 5.0]], [[1.0, 2.0], [4.0, 0.0]])])
     res = metric.compute_metrics(metric.results)
     assert res['d1'] == pytest.approx(2 / 3)
     assert res['d2'] == pytest.approx(2 / 3)
     assert res['d3'] == pytest.approx(2 / 3)
     assert res['abs_rel'] == pytest.approx((0.1 + 0 + 0.5) / 3, rel=1e-5)
     assert res['sq_rel'] == pytest.approx((0.01 + 0 + 1.0) / 3, rel=1e-5)
-    assert res['rmse'] == pytest.approx(math.sqrt((0.01 + 0 + 4) / 3), rel=1e-5)
+    assert res['rmse'] == pytest.approx(
+        math.sqrt((0.01 + 0 + 4) / 3), rel=1e-5)
     assert res['rmse_log'] == pytest.approx(
         math.sqrt((math.log(1.1)**2 + math.log(0.5)**2) / 3), rel=1e-5)
 

@@ -67,7 +67,8 @@ def test_block_structure_matches_the_paper():
     assert dw.blocks[2][3].groups == dw.blocks[2][3].out_channels == 64
     light = LightSkipDepthDecoder(enc)
     assert len(light.blocks) == 4
-    assert [type(m).__name__ for m in light.blocks[0]] == ['LeakyReLU', 'Conv2d']
+    assert [type(m).__name__
+            for m in light.blocks[0]] == ['LeakyReLU', 'Conv2d']
 
 
 def test_decoder_names_wrong_encoder_channels():
@@ -82,6 +83,7 @@ def test_vit_converter_reproduces_torchvision_features(tmp_path):
     from torchvision.models import vit_b_16
     sys.path.insert(0, osp.join(REPO, 'tools', 'model_converters'))
     from vit_torchvision_to_mmpretrain import convert_vit
+
     from mmxtkd.models import FrozenTeacher
 
     torch.manual_seed(0)

@@ -5,8 +5,8 @@ table."""
 import glob
 import json
 import os
-import re
 import os.path as osp
+import re
 import subprocess
 import sys
 
@@ -29,13 +29,15 @@ def env(**extra):
 
 
 def options(data_root, max_iters):
-    return ['--cfg-options', f'train_dataloader.dataset.data_root={data_root}',
-            f'val_dataloader.dataset.data_root={data_root}',
-            f'test_dataloader.dataset.data_root={data_root}',
-            'train_dataloader.batch_size=2', f'train_cfg.max_iters={max_iters}',
-            f'train_cfg.val_interval={max_iters}',
-            'default_hooks.checkpoint.interval=1', 'custom_hooks.0.interval=1',
-            'default_hooks.logger.interval=1']
+    return [
+        '--cfg-options', f'train_dataloader.dataset.data_root={data_root}',
+        f'val_dataloader.dataset.data_root={data_root}',
+        f'test_dataloader.dataset.data_root={data_root}',
+        'train_dataloader.batch_size=2', f'train_cfg.max_iters={max_iters}',
+        f'train_cfg.val_interval={max_iters}',
+        'default_hooks.checkpoint.interval=1', 'custom_hooks.0.interval=1',
+        'default_hooks.logger.interval=1'
+    ]
 
 
 # a run in this process: each its own visualizer (mmseg's runtime names one
@@ -68,8 +70,10 @@ def interrupted_then_resumed(data_root, tmp_path_factory):
     """The demo config on 2 CPU processes to iteration 2, then resumed on
     one to 3: (work dir, first log, resumed log)."""
     work = str(tmp_path_factory.mktemp('work_dirs') / 'inverted')
-    first = run(['bash', 'tools/dist_train.sh', CONFIG, '2', '--work-dir', work]
-                + options(data_root, 2), PORT='29617')
+    first = run(
+        ['bash', 'tools/dist_train.sh', CONFIG, '2', '--work-dir', work] +
+        options(data_root, 2),
+        PORT='29617')
     resumed = run_script(osp.join(REPO, 'tools/train.py'), CONFIG,
                          '--work-dir', work, '--resume',
                          *options(data_root, 3), *in_process('resumed'))
@@ -205,8 +209,12 @@ def test_seeds_then_the_collated_table(data_root, interrupted_then_resumed):
                               'collect_results.py'), root, '--table', 'S6')
 
     def final_rms(work):  # over its launches, in time order
-        records = [json.loads(line) for path in sorted(glob.glob(osp.join(
-            root, work, '*', 'vis_data', 'scalars.json'))) for line in open(path)]
+        records = [
+            json.loads(line) for path in sorted(
+                glob.glob(
+                    osp.join(root, work, '*', 'vis_data', 'scalars.json')))
+            for line in open(path)
+        ]
         return [r['rmse'] for r in records if 'iter' not in r][-1]
 
     seeds = [final_rms(f'mbv2_baseline/seed{s}') for s in (0, 1)]

@@ -68,8 +68,8 @@ def batch(n=4):
 
 
 def test_each_pair_compares_its_own_maps():
-    from mmxtkd.models.losses.attention_transfer import attention_map
     from mmxtkd.models.losses import SpectralRegLoss
+    from mmxtkd.models.losses.attention_transfer import attention_map
     model = make()
     inputs, samples = batch()
     losses = model.loss(inputs, samples)
@@ -210,8 +210,12 @@ def with_pair(name, **changes):
      r'\(deep, small\)'),
     (dict(teachers=dict(TEACHERS, spare=resnet_teacher((3, )))),
      r'teachers\.spare is used by no pair'),
-    (dict(pairs=with_pair('middle', teacher='small', teacher_out_index=None,
-                          teacher_channels=32)),
+    (dict(
+        pairs=with_pair(
+            'middle',
+            teacher='small',
+            teacher_out_index=None,
+            teacher_channels=32)),
      r'teachers\.deep\.out_index lists \[1\], which no pair takes'),
     (dict(pairs=with_pair('early', teacher_out_index=3)),
      r'distill_pairs\.early\.teacher_out_index = 3: teachers\.deep returns '
@@ -221,9 +225,12 @@ def with_pair(name, **changes):
      r'returns one map'),
     (dict(pairs=with_pair('late', teacher=TEACHERS['small'])),
      r'distill_pairs\.late\.teacher must name one of the teachers'),
-    (dict(pairs=dict(
-        late=dict(PAIRS['late'], losses=dict(fitnets_spectral=FITNETS['fitnets'])),
-        late_fitnets=dict(losses=PAIRS['free']['losses'])),
+    (dict(
+        pairs=dict(
+            late=dict(
+                PAIRS['late'],
+                losses=dict(fitnets_spectral=FITNETS['fitnets'])),
+            late_fitnets=dict(losses=PAIRS['free']['losses'])),
         teachers=dict(small=TEACHERS['small'])),
      r"the pairs 'late' and 'late_fitnets' would both log "
      r'loss_distill_late_fitnets_spectral'),
@@ -233,14 +240,15 @@ def with_pair(name, **changes):
      r'distill_pairs\.free\.losses is empty'),
     (dict(pairs=with_pair('free', projecter=dict(type='x'))),
      r'distill_pairs\.free\.projecter: not a setting of a pair'),
-    (dict(pairs=with_pair('free', projector=dict(
-        type='mmxtkd.InvertedProjector'))),
+    (dict(
+        pairs=with_pair(
+            'free', projector=dict(type='mmxtkd.InvertedProjector'))),
      r'distill_pairs\.free\.projector needs a teacher'),
     (dict(pairs=with_pair('free', student_feature='backbone.encoder')),
      r"distill_pairs\.free\.student_feature: the student ImageClassifier has "
      r"no submodule 'backbone\.encoder'"),
-    (dict(pairs=PAIRS, teacher=TEACHERS['small']),
-     r'teacher is given with distill_pairs'),
+    (dict(pairs=PAIRS,
+          teacher=TEACHERS['small']), r'teacher is given with distill_pairs'),
     (dict(pairs=PAIRS, distill_losses=FITNETS),
      r'distill_losses is given with distill_pairs'),
 ])

@@ -1,4 +1,5 @@
-"""CrossTaskDistiller: loss terms against a manual computation, modes, export."""
+"""CrossTaskDistiller: loss terms against a manual computation, modes,
+export."""
 import copy
 
 import pytest
@@ -40,7 +41,8 @@ def batch(n=4):
 
 def teacher_map(model, inputs):
     z_t = model.distill.teacher(inputs)
-    return F.interpolate(z_t, size=(2, 2), mode='bilinear', align_corners=False)
+    return F.interpolate(
+        z_t, size=(2, 2), mode='bilinear', align_corners=False)
 
 
 def test_inverted_compares_student_with_projected_teacher():
@@ -50,7 +52,8 @@ def test_inverted_compares_student_with_projected_teacher():
     losses = model.loss(inputs, samples)
     assert set(losses) == {'loss', 'loss_distill_fitnets'}
     z_s = model.student.backbone(inputs)[-1]
-    expected = F.mse_loss(z_s, model.distill.projector(teacher_map(model, inputs)))
+    expected = F.mse_loss(z_s,
+                          model.distill.projector(teacher_map(model, inputs)))
     torch.testing.assert_close(losses['loss_distill_fitnets'], expected)
     student_only = model.student.loss(inputs, samples)
     torch.testing.assert_close(losses['loss'], student_only['loss'])
@@ -62,7 +65,8 @@ def test_traditional_compares_projected_student_with_teacher():
     inputs, samples = batch()
     losses = model.loss(inputs, samples)
     z_s = model.student.backbone(inputs)[-1]
-    expected = F.mse_loss(model.distill.projector(z_s), teacher_map(model, inputs))
+    expected = F.mse_loss(
+        model.distill.projector(z_s), teacher_map(model, inputs))
     torch.testing.assert_close(losses['loss_distill_fitnets'], expected)
 
 
@@ -74,7 +78,8 @@ def test_gradients_reach_student_and_projector_but_not_teacher():
     (losses['loss_distill_fitnets']).backward()
     assert model.distill.projector.proj.weight.grad.abs().sum() > 0
     assert model.student.backbone.conv1.weight.grad.abs().sum() > 0
-    assert all(p.grad is None for p in model.distill.teacher.encoder.parameters())
+    assert all(p.grad is None
+               for p in model.distill.teacher.encoder.parameters())
 
 
 def saved_for_backward(fn) -> int:
@@ -115,8 +120,15 @@ def test_optimizer_and_checkpoint_hold_no_teacher_weights(tmp_path):
                       out_channels=64))
     optim = build_optim_wrapper(model, dict(
         type='OptimWrapper', optimizer=dict(type='AdamW', lr=1e-3)))
-    in_optim = {id(p) for g in optim.optimizer.param_groups for p in g['params']}
-    teacher_params = {id(p) for p in model.distill.teacher.encoder.parameters()}
+    in_optim = {
+        id(p)
+        for g in optim.optimizer.param_groups
+        for p in g['params']
+    }
+    teacher_params = {
+        id(p)
+        for p in model.distill.teacher.encoder.parameters()
+    }
     assert teacher_params and not teacher_params & in_optim
     assert id(model.distill.projector.proj.weight) in in_optim
     assert not any(k.startswith('distill.teacher') for k in model.state_dict())
@@ -143,8 +155,10 @@ def test_predict_mode_is_the_students():
 
 
 def test_teacher_free_spectral_loss_on_student_features():
-    model = make(None, teacher=None,
-                 losses=dict(spectral=dict(type='mmxtkd.SpectralRegLoss', rank=2)))
+    model = make(
+        None,
+        teacher=None,
+        losses=dict(spectral=dict(type='mmxtkd.SpectralRegLoss', rank=2)))
     inputs, samples = batch()
     losses = model.loss(inputs, samples)
     z_s = model.student.backbone(inputs)[-1]
@@ -167,9 +181,12 @@ def test_a_teacher_map_that_cannot_be_aligned_names_both_shapes():
     teacher = dict(type='mmxtkd.FrozenTeacher',
                    model=dict(type='mmxtkd.TorchvisionFeatures',
                               name='resnet18', node='layer4'))
-    distill = FeatureDistillation(dict(l2=dict(type='mmxtkd.FitNetsLoss')),
-                                  teacher, dict(type='mmxtkd.InvertedProjector'),
-                                  student_channels=8, teacher_channels=512)
+    distill = FeatureDistillation(
+        dict(l2=dict(type='mmxtkd.FitNetsLoss')),
+        teacher,
+        dict(type='mmxtkd.InvertedProjector'),
+        student_channels=8,
+        teacher_channels=512)
     with pytest.raises(ValueError, match=r'the teacher map \(2, 512, 1, 1\) '
                        r'cannot be aligned to the student map \(2, 16, 8\)'):
         distill(torch.randn(2, 3, 32, 32), torch.randn(2, 16, 8))  # tokens

@@ -40,9 +40,9 @@ def one_step(rank: int, world: int, out: str) -> None:
     """Build the model (seed 0), take one SGD step on this process's share
     of the batch, save the weights from rank 0."""
     from mmengine.model import MMDistributedDataParallel
+    from mmengine.registry import MODELS
 
     from mmxtkd.utils import build_in_own_scope
-    from mmengine.registry import MODELS
     if world > 1:
         os.environ.update(MASTER_ADDR='127.0.0.1', MASTER_PORT='29631')
         dist.init_process_group('gloo', rank=rank, world_size=world)

@@ -3,9 +3,9 @@ the distillation term goes, and which parameters it moves."""
 import pytest
 import torch
 from mmagic.engine.optimizers import MultiOptimWrapperConstructor
+from mmagic.structures import DataSample
 from mmengine.logging import MessageHub
 from mmengine.registry import init_default_scope
-from mmagic.structures import DataSample
 
 from mmxtkd.models.editing import DistillCycleGAN, DistillPix2Pix
 
@@ -13,9 +13,11 @@ TEACHER = dict(type='mmxtkd.FrozenTeacher',
                model=dict(type='mmxtkd.TorchvisionFeatures', name='resnet18',
                           node='layer2'),
                checkpoint=None, init_seed=0)
-DISTILL = dict(teacher=TEACHER, projector=dict(type='mmxtkd.InvertedProjector'),
-               teacher_channels=128,
-               distill_losses=dict(l2=dict(type='mmxtkd.FitNetsLoss')))
+DISTILL = dict(
+    teacher=TEACHER,
+    projector=dict(type='mmxtkd.InvertedProjector'),
+    teacher_channels=128,
+    distill_losses=dict(l2=dict(type='mmxtkd.FitNetsLoss')))
 DISC = dict(type='PatchDiscriminator', base_channels=8, num_conv=2,
             norm_cfg=dict(type='BN'), init_cfg=dict(type='normal', gain=0.02))
 
@@ -35,13 +37,21 @@ def pix2pix(**distill):
 def cyclegan(**distill):
     init_default_scope('mmagic')
     return DistillCycleGAN(
-        generator=dict(type='ResnetGenerator', in_channels=3, out_channels=3,
-                       base_channels=8, num_blocks=2, norm_cfg=dict(type='IN')),
+        generator=dict(
+            type='ResnetGenerator',
+            in_channels=3,
+            out_channels=3,
+            base_channels=8,
+            num_blocks=2,
+            norm_cfg=dict(type='IN')),
         discriminator=dict(DISC, in_channels=3, norm_cfg=dict(type='IN')),
         data_preprocessor=dict(type='DataPreprocessor'),
         loss_config=dict(cycle_loss_weight=10.0, id_loss_weight=0.5),
-        default_domain='map', reachable_domains=['map', 'aerial'],
-        related_domains=['map', 'aerial'], student_channels=32, **distill)
+        default_domain='map',
+        reachable_domains=['map', 'aerial'],
+        related_domains=['map', 'aerial'],
+        student_channels=32,
+        **distill)
 
 
 def batch(domains, size=32):
@@ -100,9 +110,10 @@ def test_pix2pix_distils_the_bottleneck_of_the_generator_input():
         + log_vars['loss_distill_l2'])
     distill = log_vars['loss_distill_l2']
     grads = torch.autograd.grad(
-        distill, [model.distill.projector.proj.weight]
-        + list(generator.parameters()) + list(model.discriminators.parameters()),
-        allow_unused=True, retain_graph=True)
+        distill, [model.distill.projector.proj.weight] +
+        list(generator.parameters()) + list(model.discriminators.parameters()),
+        allow_unused=True,
+        retain_graph=True)
     assert grads[0].abs().sum() > 0
     assert any(g is not None and g.abs().sum() > 0 for g in grads[1:-len(
         list(model.discriminators.parameters()))])

@@ -13,7 +13,8 @@ def fid_file(tmp_path_factory):
     """A pytorch-fid Inception in its file's layout (random weights)."""
     torch.manual_seed(0)
     net = fid_inception_v3(load_ckpt=False).eval()
-    path = tmp_path_factory.mktemp('fid') / 'pt_inception-2015-12-05-6726825d.pth'
+    path = tmp_path_factory.mktemp(
+        'fid') / 'pt_inception-2015-12-05-6726825d.pth'
     torch.save(net.state_dict(), path)
     return net, str(path)
 
@@ -27,9 +28,9 @@ def test_pool_features_equal_the_fid_inception_run_layer_by_layer(fid_file):
         y = x
         for name in ('Conv2d_1a_3x3', 'Conv2d_2a_3x3', 'Conv2d_2b_3x3',
                      'maxpool1', 'Conv2d_3b_1x1', 'Conv2d_4a_3x3', 'maxpool2',
-                     'Mixed_5b', 'Mixed_5c', 'Mixed_5d', 'Mixed_6a', 'Mixed_6b',
-                     'Mixed_6c', 'Mixed_6d', 'Mixed_6e', 'Mixed_7a', 'Mixed_7b',
-                     'Mixed_7c'):
+                     'Mixed_5b', 'Mixed_5c', 'Mixed_5d', 'Mixed_6a',
+                     'Mixed_6b', 'Mixed_6c', 'Mixed_6d', 'Mixed_6e',
+                     'Mixed_7a', 'Mixed_7b', 'Mixed_7c'):
             y = getattr(net, name)(y)
         expected = F.adaptive_avg_pool2d(y, 1)
     assert ours.shape == (2, 2048, 1, 1)

@@ -78,7 +78,8 @@ def install(*args, **env):
 def test_wheelhouse_checks_name_the_folder_and_the_fix(tmp_path):
     out = install('--wheelhouse', str(tmp_path / 'none'), '--current-env')
     assert out.returncode == 1
-    assert 'no wheelhouse at' in out.stderr and 'make_wheelhouse.sh' in out.stderr
+    assert 'no wheelhouse at' in out.stderr
+    assert 'make_wheelhouse.sh' in out.stderr
     out = install('--wheelhouse', str(tmp_path), '--current-env')
     assert out.returncode == 1
     assert f'{tmp_path} has no mmcv-2.1.0.tar.gz' in out.stderr

@@ -17,7 +17,8 @@ def rand_pair(shape_s=(4, 6, 5, 3), shape_t=None, seed=0):
 def test_fitnets_is_mse_times_weight():
     s, t, ts, tt = rand_pair()
     expected = 0.5 * ((s - t)**2).mean()
-    assert FitNetsLoss(loss_weight=0.5)(ts, tt).item() == pytest.approx(expected)
+    assert FitNetsLoss(loss_weight=0.5)(ts,
+                                        tt).item() == pytest.approx(expected)
 
 
 def at_numpy(f, p):
@@ -72,8 +73,9 @@ def test_relational_triplet_matches_explicit_triplets():
         e = f.mean((2, 3))
         e = e / np.linalg.norm(e, axis=1, keepdims=True)
         d = np.linalg.norm(e[:, None] - e[None], axis=2)
-        return lambda i, j, k: (np.exp(-d[i, j] / tau) /
-                                (np.exp(-d[i, j] / tau) + np.exp(-d[i, k] / tau)))
+        return lambda i, j, k: (
+            np.exp(-d[i, j] / tau) /
+            (np.exp(-d[i, j] / tau) + np.exp(-d[i, k] / tau)))
 
     p_s, p_t = p(s), p(t)
     kls = []
@@ -83,7 +85,8 @@ def test_relational_triplet_matches_explicit_triplets():
                 if len({i, j, k}) < 3:
                     continue
                 a, b = p_t(i, j, k), p_s(i, j, k)
-                kls.append(a * np.log(a / b) + (1 - a) * np.log((1 - a) / (1 - b)))
+                kls.append(a * np.log(a / b) + (1 - a) * np.log((1 - a) /
+                                                                (1 - b)))
     loss = RelationalTripletLoss(tau=tau)(ts, tt)
     assert loss.item() == pytest.approx(np.mean(kls), rel=1e-6)
 
@@ -120,7 +123,8 @@ def test_losses_over_the_batch_say_how_many_samples_they_need():
     assert PKTLoss()(torch.randn(2, 3, 2, 2), torch.randn(2, 5, 2, 2)) > 0
     with pytest.raises(ValueError, match=r'at least 3 samples .*got 2: .*'
                        'drop_last=True'):
-        RelationalTripletLoss()(torch.randn(2, 3, 1, 1), torch.randn(2, 3, 1, 1))
+        RelationalTripletLoss()(torch.randn(2, 3, 1, 1),
+                                torch.randn(2, 3, 1, 1))
 
 
 def test_configs_with_batch_losses_drop_a_short_last_batch():
@@ -130,6 +134,7 @@ def test_configs_with_batch_losses_drop_a_short_last_batch():
     import os.path as osp
 
     from mmengine.config import Config
+
     from conftest import REPO
     with open(osp.join(REPO, 'tests', 'data', 'config_models.json')) as f:
         models = json.load(f)
@@ -143,8 +148,13 @@ def test_configs_with_batch_losses_drop_a_short_last_batch():
         assert cfg.train_dataloader.get('drop_last') is True, name
 
 
-@pytest.mark.parametrize('loss', [FitNetsLoss(), ATLoss(), PKTLoss(),
-                                  EnsembleCosineLoss(), RelationalTripletLoss()])
+@pytest.mark.parametrize('loss', [
+    FitNetsLoss(),
+    ATLoss(),
+    PKTLoss(),
+    EnsembleCosineLoss(),
+    RelationalTripletLoss()
+])
 def test_teacher_losses_without_a_teacher_say_so(loss):
     with pytest.raises(ValueError, match='teacher'):
         loss(torch.randn(3, 4, 2, 2), None)

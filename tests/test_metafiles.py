@@ -64,8 +64,10 @@ def test_model_index_loads_every_config_with_its_paper_cells():
 
 def test_mmengine_finds_a_config_by_its_metafile():
     from mmengine.config.utils import _get_cfg_metainfo
+
     import mmxtkd
     package = osp.dirname(mmxtkd.__file__)
-    meta = _get_cfg_metainfo(package, 'depth/mbv2_vitb-cls-teacher_inverted.py')
+    meta = _get_cfg_metainfo(package,
+                             'depth/mbv2_vitb-cls-teacher_inverted.py')
     assert meta['Config'] == 'configs/depth/mbv2_vitb-cls-teacher_inverted.py'
     assert osp.isfile(osp.join(package, '.mim', meta['Config']))

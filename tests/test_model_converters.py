@@ -18,9 +18,8 @@ from conftest import REPO
 from mmxtkd.models import FrozenTeacher
 from mmxtkd.models.teachers import teacher_in_config
 from mmxtkd.utils import build_in_own_scope, check_pretrained_inits
-
-from source_checkpoints import (CONVERTERS, ait_coords_table,
-                                ait_state_dict, convert, relative_index)
+from source_checkpoints import (CONVERTERS, ait_coords_table, ait_state_dict,
+                                convert, relative_index)
 
 TOL = dict(atol=1e-4, rtol=1e-4)
 
@@ -102,7 +101,8 @@ def test_resnet_torchvision_converter(tmp_path):
     torch.save(src.state_dict(), tmp_path / 'resnet50.pth')
     convert('resnet_torchvision_to_mmpretrain.py', tmp_path / 'resnet50.pth',
             tmp_path / 'r50.pth')
-    ours = student_from_config('depth_r50_decoder.py', str(tmp_path / 'r50.pth'))
+    ours = student_from_config('depth_r50_decoder.py',
+                               str(tmp_path / 'r50.pth'))
     x = torch.randn(2, 3, 96, 128)
     with torch.no_grad():
         stem = src.maxpool(src.relu(src.bn1(src.conv1(x))))
@@ -352,7 +352,8 @@ def test_swinv2_zoo_weights_fit_the_students_larger_windows(tmp_path):
                 for m in net.modules() if isinstance(m, WindowMSAV2)]
 
     with torch.no_grad():
-        for ours, theirs in zip(biases(model), biases(classifier), strict=True):
+        for ours, theirs in zip(
+                biases(model), biases(classifier), strict=True):
             c, h = ours.shape[1] // 2, theirs.shape[1] // 2
             torch.testing.assert_close(
                 ours[:, c - h:c + h + 1, c - h:c + h + 1], theirs)

@@ -58,3 +58,38 @@ def test_openmmlab_versions_outside_the_ranges_are_named():
         lines = [x.strip() for x in f if x.strip() and not x.startswith('#')]
     assert lines == [f'{name}>={low},<{high}'
                      for name, (low, high) in SUPPORTED.items()]
+
+
+def _lines(name: str) -> list:
+    with open(osp.join(REPO, 'requirements', name + '.txt')) as f:
+        lines = (x.split('#', 1)[0].strip() for x in f)
+        return [x for x in lines if x]
+
+
+def _requirements(name: str) -> list:
+    from packaging.requirements import Requirement
+    return [Requirement(x) for x in _lines(name)]
+
+
+def test_install_requires_are_the_requirement_files():
+    """setup.py declares requirements/runtime.txt as install_requires and
+    mminstall / tests / docs as extras; each range admits its tested
+    version in constraints.txt, which pins exactly what this environment
+    has."""
+    import importlib.metadata as metadata
+    import runpy
+    from unittest import mock
+    with mock.patch('setuptools.setup') as setup:
+        runpy.run_path(osp.join(REPO, 'setup.py'), run_name='__main__')
+    declared = setup.call_args.kwargs
+    assert declared['install_requires'] == _lines('runtime')
+    assert 'numpy<2' in declared['install_requires']
+    assert sorted(declared['extras_require']) == ['docs', 'mim', 'tests']
+    assert declared['extras_require']['mim'] == _lines('mminstall')
+    pins = {r.name.lower(): r for r in _requirements('constraints')}
+    for req in _requirements('runtime') + _requirements('tests'):
+        pin = pins[req.name.lower()]
+        (spec, ) = pin.specifier
+        assert spec.operator == '==', pin
+        assert req.specifier.contains(spec.version), (req, pin)
+        assert metadata.version(req.name) == spec.version, pin

@@ -39,7 +39,8 @@ SEGMENTOR = dict(
 def test_nested_unprefixed_types_build_in_their_own_scope():
     with DefaultScope.overwrite_default_scope('mmxtkd'):
         # mmengine alone looks 'ResNetV1c' up in the current (mmxtkd) scope
-        with pytest.raises(KeyError, match='not in the mmxtkd::model registry'):
+        with pytest.raises(
+                KeyError, match='not in the mmxtkd::model registry'):
             MODELS.build(SEGMENTOR)
         model = build_in_own_scope(MODELS, SEGMENTOR)
     assert type(model.backbone).__name__ == 'ResNetV1c'

@@ -56,8 +56,10 @@ def test_synthetic_set_is_deterministic_and_in_ade20k_layout(tmp_path):
                         ('validation', 'ADE_val_00000002')):
         for sub, ext in (('images', '.jpg'), ('annotations', '.png')):
             pa = a / sub / split / (stem + ext)
-            assert pa.read_bytes() == (b / sub / split / (stem + ext)).read_bytes()
-        label = cv2.imread(str(a / 'annotations' / split / (stem + '.png')), -1)
+            assert pa.read_bytes() == (b / sub / split /
+                                       (stem + ext)).read_bytes()
+        label = cv2.imread(
+            str(a / 'annotations' / split / (stem + '.png')), -1)
         assert label.shape == (24, 32) and label.dtype == np.uint8
         assert 1 <= label.min() and label.max() <= len(SYNTHETIC_SEG_CLASSES)
 
@@ -218,11 +220,15 @@ def test_coco_converter_writes_the_layout_the_dataset_reads(tmp_path):
     init_default_scope('mmseg')
     dataset = COCOSemantic80Dataset(
         data_root=str(root),
-        data_prefix=dict(img_path='val2017', seg_map_path='semantic80/val2017'),
-        pipeline=[dict(type='LoadImageFromFile'),
-                  dict(type='mmxtkd.LoadCheckedSegAnnotations', num_classes=80),
-                  dict(type='mmseg.PackSegInputs')])
-    assert len(dataset) == 2 and dataset.metainfo['classes'][79] == 'toothbrush'
+        data_prefix=dict(
+            img_path='val2017', seg_map_path='semantic80/val2017'),
+        pipeline=[
+            dict(type='LoadImageFromFile'),
+            dict(type='mmxtkd.LoadCheckedSegAnnotations', num_classes=80),
+            dict(type='mmseg.PackSegInputs')
+        ])
+    assert len(
+        dataset) == 2 and dataset.metainfo['classes'][79] == 'toothbrush'
     seg = dataset[0]['data_samples'].gt_sem_seg.data[0].numpy()
     assert seg[3, 5] == 79 and seg[5, 3] == 0 and seg[8, 1] == 2
     assert seg[0, 0] == 255
@@ -231,7 +237,8 @@ def test_coco_converter_writes_the_layout_the_dataset_reads(tmp_path):
                        'coco_semantic80.py'):
         COCOSemantic80Dataset(data_root=str(root),
                               data_prefix=dict(img_path='train2017'))
-    other = json.loads((root / 'annotations/instances_val2017.json').read_text())
+    other = json.loads(
+        (root / 'annotations/instances_val2017.json').read_text())
     other['categories'] = other['categories'][:20]
     (root / 'voc.json').write_text(json.dumps(other))
     with pytest.raises(ValueError, match='its 20 categories are not the 80'):

@@ -11,11 +11,11 @@ import numpy as np
 import torch
 from mmengine.config import Config
 from mmengine.runner import Runner
+from test_seg_data import coco_instances, write
 
 import mmxtkd  # noqa: F401  (allow-lists mmengine checkpoint types)
 from conftest import REPO, LossRecorder
 from mmxtkd.datasets import instances_to_label_maps, make_synthetic_ade
-from test_seg_data import coco_instances, write
 
 # What a CPU can afford: 64x64 crops of 2 images, one epoch (the schedule,
 # models, weights and metric are the config's).
@@ -41,8 +41,9 @@ model = dict(student=dict(data_preprocessor=dict(size=(64, 64))))
 train_dataloader = dict(batch_size=2, num_workers=0, persistent_workers=False,
                         dataset=dict(data_root=data_root,
                                      pipeline=train_pipeline))
-val_dataloader = dict(num_workers=0, persistent_workers=False,
-                      dataset=dict(data_root=data_root, pipeline=test_pipeline))
+val_dataloader = dict(
+    num_workers=0, persistent_workers=False,
+    dataset=dict(data_root=data_root, pipeline=test_pipeline))
 test_dataloader = val_dataloader
 train_cfg = dict(max_epochs=1, val_interval=1)
 default_hooks = dict(logger=dict(interval=1))

@@ -1,4 +1,5 @@
-"""SpectralRegLoss: value and gradient against numpy's SVD, degenerate cases."""
+"""SpectralRegLoss: value and gradient against numpy's SVD, degenerate
+cases."""
 import numpy as np
 import pytest
 import torch
@@ -46,7 +47,8 @@ def test_norm_reduction_is_eq6():
     # d||T|| = T / ||T||, with T = 2 (Z - Z_r) / numel * numel / 2
     ref_v, ref_g = numpy_reference(feat, 2)
     tail = ref_g * as_matrix(feat).size / 2
-    np.testing.assert_allclose(g, 3.0 * tail / np.linalg.norm(tail), atol=1e-10)
+    np.testing.assert_allclose(
+        g, 3.0 * tail / np.linalg.norm(tail), atol=1e-10)
 
 
 def test_rms_reduction_is_the_norm_over_the_square_root_of_the_rows():
@@ -84,7 +86,7 @@ def test_rms_does_not_change_with_the_batch_size(method):
 
 
 def test_randomised_sketch_is_accurate_on_a_decaying_spectrum():
-    """Wide features (C > rank + oversample): the sketch path, not exact SVD."""
+    """Wide features (C > rank + oversample): the sketch, not the exact SVD."""
     rng = np.random.default_rng(1)
     u, _ = np.linalg.qr(rng.normal(size=(512, 64)))
     v, _ = np.linalg.qr(rng.normal(size=(64, 64)))
@@ -132,7 +134,8 @@ def test_method_and_reduction_are_checked():
 
 def test_all_zero_features_give_zero_loss_and_zero_gradient():
     for reduction in ('mean', 'norm', 'rms'):
-        v, g = value_and_grad(np.zeros((2, 4, 3, 3)), rank=2, reduction=reduction)
+        v, g = value_and_grad(
+            np.zeros((2, 4, 3, 3)), rank=2, reduction=reduction)
         assert v == 0
         assert np.all(g == 0)
 

@@ -32,7 +32,8 @@ def test_linear_cka_equals_its_kernel_form_and_ignores_rotation_and_scale():
         x @ torch.tensor(rng.normal(size=(16, 24))))
     # HSIC with linear kernels on centred Gram matrices (Kornblith et al.)
     h = np.eye(300) - 1 / 300
-    k, l_ = h @ (x.numpy() @ x.numpy().T) @ h, h @ (y.numpy() @ y.numpy().T) @ h
+    k, l_ = h @ (x.numpy() @ x.numpy().T) @ h, h @ (
+        y.numpy() @ y.numpy().T) @ h
     expected = (k * l_).sum() / np.sqrt((k * k).sum() * (l_ * l_).sum())
     assert linear_cka(x, y) == pytest.approx(expected, rel=1e-9)
     q = torch.linalg.qr(torch.tensor(rng.normal(size=(16, 16)))).Q

@@ -1,4 +1,5 @@
-"""FrozenTeacher: building across scopes, checkpoints, frozen-ness, features."""
+"""FrozenTeacher: building across scopes, checkpoints, frozen-ness,
+features."""
 import pytest
 import torch
 import torch.nn as nn
@@ -55,8 +56,8 @@ def test_random_teacher_is_reproducible_and_leaves_global_rng_alone():
 
 
 def test_loads_an_mmengine_checkpoint_of_the_whole_classifier(tmp_path):
-    from mmpretrain.registry import MODELS
     from mmengine.registry import DefaultScope
+    from mmpretrain.registry import MODELS
     with DefaultScope.overwrite_default_scope('mmpretrain'):
         source = MODELS.build(dict(TINY_CLASSIFIER, type='ImageClassifier'))
     for p in source.parameters():
@@ -82,7 +83,8 @@ def test_checkpoint_keys_with_ddp_prefix_are_revised(tmp_path):
 
 def test_missing_checkpoint_is_a_clear_error(tmp_path):
     missing = str(tmp_path / 'nope.pth')
-    with pytest.raises(FileNotFoundError, match='teacher checkpoint not found'):
+    with pytest.raises(
+            FileNotFoundError, match='teacher checkpoint not found'):
         FrozenTeacher(TINY_RESNET, checkpoint=missing)
 
 
@@ -198,7 +200,8 @@ def test_builds_the_backbone_of_a_package_config_without_downloading():
     teacher = FrozenTeacher('mmdet::mask_rcnn/mask-rcnn_r50_fpn_1x_coco.py')
     assert type(teacher.encoder).__name__ == 'ResNet'
     assert teacher(torch.randn(1, 3, 64, 64)).shape == (1, 2048, 2, 2)
-    with pytest.raises(FileNotFoundError, match='teacher model config not found'):
+    with pytest.raises(
+            FileNotFoundError, match='teacher model config not found'):
         FrozenTeacher('mmdet::mask_rcnn/no_such_config.py')
 
 

@@ -134,11 +134,12 @@ def test_test_tool_evaluates_the_student_alone(trained, tiny_image_folder,
     training would refuse) does not matter to testing."""
     work, _, _ = trained
     pkl = str(tmp_path / 'preds.pkl')
-    out = run_script(osp.join(REPO, 'tools/test.py'), TINY_CONFIG,
-                     osp.join(work, 'iter_12.pth'), '--work-dir', str(tmp_path),
-                     '--out', pkl, *data_options(tiny_image_folder)[:-2],
-                     'visualizer.name=tested',
-                     'model.teacher.checkpoint=/nowhere/teacher.pth')
+    out = run_script(
+        osp.join(REPO, 'tools/test.py'), TINY_CONFIG,
+        osp.join(work,
+                 'iter_12.pth'), '--work-dir', str(tmp_path), '--out', pkl,
+        *data_options(tiny_image_folder)[:-2], 'visualizer.name=tested',
+        'model.teacher.checkpoint=/nowhere/teacher.pth')
     assert 'accuracy/top1' in out
     assert 'testing the student alone' in out
     assert osp.getsize(pkl) > 0
@@ -244,7 +245,8 @@ def test_work_dirs_are_named_by_the_path_under_configs(tmp_path):
         'depth/synthetic/x'
     assert config_name('/home/u/configs/a/configs/b/c.py') == 'b/c'
     assert config_name('/home/u/my_configs/c.py') == 'c'
-    assert config_name('mmxtkd::depth/mbv2_baseline.py') == 'depth/mbv2_baseline'
+    assert config_name(
+        'mmxtkd::depth/mbv2_baseline.py') == 'depth/mbv2_baseline'
     names = {}
     for data in ('ade20k', 'coco'):
         args = Namespace(
@@ -296,9 +298,10 @@ def test_export_student_loads_strictly_into_the_plain_student(
     from mmpretrain.apis import init_model
     out = str(tmp_path / 'student.pth')
     ckpt = osp.join(trained[0], 'iter_12.pth')
-    log = run_script(osp.join(REPO, 'tools/model_converters/export_student.py'),
-                     TINY_CONFIG, ckpt, out,
-                     '--cfg-options', 'model.teacher.checkpoint=/nowhere.pth')
+    log = run_script(
+        osp.join(REPO,
+                 'tools/model_converters/export_student.py'), TINY_CONFIG,
+        ckpt, out, '--cfg-options', 'model.teacher.checkpoint=/nowhere.pth')
     assert 'student.py' in log
     state = torch.load(out, map_location='cpu', weights_only=True)
     assert not any(k.startswith(('student.', 'distill.'))
@@ -321,14 +324,17 @@ def test_test_tool_refuses_a_checkpoint_of_another_model(
         'backbone.conv1.weight': torch.zeros(8, 3, 3, 3)}}, other)
     args = [TINY_CONFIG, other, '--work-dir', str(tmp_path)] + \
         data_options(tiny_image_folder)[:-1]
-    with pytest.raises(RuntimeError, match=r'does not fit the model of this '
-                       r'config: \d+ of the model\'s \d+ weights are not in it '
-                       r'\(student\.'):
+    with pytest.raises(
+            RuntimeError,
+            match=r'does not fit the model of this '
+            r'config: \d+ of the model\'s \d+ weights are not in it '
+            r'\(student\.'):
         run_script(osp.join(REPO, 'tools/test.py'), *args)
-    from mmxtkd.utils.run_checkpoint import check_test_fits
     from mmengine.config import Config
-    from mmxtkd.utils import build_in_own_scope
     from mmengine.registry import MODELS
+
+    from mmxtkd.utils import build_in_own_scope
+    from mmxtkd.utils.run_checkpoint import check_test_fits
     model = build_in_own_scope(MODELS, Config.fromfile(TINY_CONFIG).model)
     check_test_fits(model, other, allow_missing=True)  # told to: no error
     # a checkpoint of this model without its projector tests fine

@@ -24,7 +24,8 @@ def test_resnet50_layer4_equals_torchvision(tmp_path):
     torch.manual_seed(0)
     src = resnet50().eval()
     torch.save(src.state_dict(), tmp_path / 'resnet50-0676ba61.pth')
-    ours = teacher('resnet50', 'layer4', str(tmp_path / 'resnet50-0676ba61.pth'))
+    ours = teacher('resnet50', 'layer4',
+                   str(tmp_path / 'resnet50-0676ba61.pth'))
     x = torch.randn(2, 3, 64, 96)
     with torch.no_grad():
         stem = src.maxpool(src.relu(src.bn1(src.conv1(x))))
@@ -134,4 +135,5 @@ def test_keypoint_rcnn_backbone_equals_torchvision_with_its_weights(tmp_path):
 
 def test_untraceable_models_name_the_entry_option():
     with pytest.raises(ValueError, match="cannot be traced.*entry='backbone"):
-        TorchvisionFeatures('keypointrcnn_resnet50_fpn', 'backbone.body.layer4')
+        TorchvisionFeatures('keypointrcnn_resnet50_fpn',
+                            'backbone.body.layer4')

@@ -6,7 +6,8 @@ from mmengine.runner import Runner
 from conftest import TINY_CONFIG, LossRecorder
 
 
-def test_total_loss_decreases_with_a_random_teacher(tiny_image_folder, tmp_path):
+def test_total_loss_decreases_with_a_random_teacher(tiny_image_folder,
+                                                    tmp_path):
     cfg = Config.fromfile(TINY_CONFIG)
     cfg.work_dir = str(tmp_path)
     for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):

@@ -12,7 +12,6 @@ import os.path as osp
 import subprocess
 import sys
 
-import pytest
 import torch
 
 import mmxtkd  # noqa: F401  (allow-lists mmengine checkpoint types)
@@ -30,8 +29,9 @@ COMMON = """
 train_dataloader = dict(batch_size=2, num_workers=0, persistent_workers=False,
                         dataset=dict(data_root=data_root,
                                      pipeline=train_pipeline))
-val_dataloader = dict(batch_size=1, num_workers=0, persistent_workers=False,
-                      dataset=dict(data_root=data_root, pipeline=test_pipeline))
+val_dataloader = dict(
+    batch_size=1, num_workers=0, persistent_workers=False,
+    dataset=dict(data_root=data_root, pipeline=test_pipeline))
 test_dataloader = val_dataloader
 val_evaluator = dict(metrics=[_base_.metrics[0]] + [
     dict(_base_.metrics[1], fake_nums=2)] * {fid})

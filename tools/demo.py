@@ -2,7 +2,8 @@
 
     python tools/demo.py                # depth (make demo)
     python tools/demo.py --task seg     # segmentation (make demo-seg)
-    python tools/demo.py --task colourisation  # Pix2Pix (make demo-colourisation)
+    python tools/demo.py --task colourisation  # Pix2Pix
+                                               # (make demo-colourisation)
     python tools/demo.py --task sat2map  # CycleGAN (make demo-sat2map)
     python tools/demo.py --task refilled [--seeds 3]  # (make demo-refilled)
     python tools/demo.py --task two-teachers  # (make demo-two-teachers)
@@ -193,8 +194,8 @@ def main() -> None:
                              args.seeds)
     task = TASKS[args.task]
     configs: List[str] = args.config or list(task.configs)
-    work_root = args.work_dir or (
-        'work_dirs/demo' if args.task == 'depth' else f'work_dirs/demo_{args.task}')
+    work_root = args.work_dir or ('work_dirs/demo' if args.task == 'depth' else
+                                  f'work_dirs/demo_{args.task}')
     start = time.time()
 
     data_root = Config.fromfile(configs[0]).train_dataloader.dataset.data_root

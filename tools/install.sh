@@ -213,8 +213,9 @@ build_mmcv() {
 }
 
 # --------------------------------------------------------------- the rest ----
-step "installing run-time dependencies (requirements/runtime.txt)"
-"${PIP[@]}" install -r "$ROOT/requirements/runtime.txt" -r "$ROOT/requirements/tests.txt"
+step "installing run-time and test dependencies at the tested versions (requirements/{runtime,tests,constraints}.txt)"
+"${PIP[@]}" install -r "$ROOT/requirements/runtime.txt" -r "$ROOT/requirements/tests.txt" \
+  -c "$ROOT/requirements/constraints.txt"
 step "installing OpenMMLab packages without their declared dependencies (requirements/openmmlab.txt)"
 "${PIP[@]}" install --no-deps -r "$ROOT/requirements/openmmlab.txt"
 if installed_mmcv_ok; then

@@ -6,7 +6,8 @@
 #       [--platform manylinux_2_28_x86_64 ...] [--with-torch]
 #
 # then, on the node, bash tools/install.sh --wheelhouse DIR [--current-env].
-# DIR gets the wheels of requirements/{build,runtime,tests,openmmlab}.txt and
+# DIR gets the wheels of requirements/{build,runtime,tests,openmmlab}.txt (at
+# the versions of constraints.txt) and
 # all they need, pip's own wheel and mmcv's sdist (built on the node). torch
 # and torchvision, and what only they need (CUDA wheels, triton, ...), are
 # left to the node unless --with-torch (several GB). --python-version and
@@ -38,7 +39,8 @@ step() { printf '\n[mmxtkd wheelhouse +%4ss] %s\n' "$(( $(date +%s) - START ))" 
 mkdir -p "$DIR"
 DIR="$(cd "$DIR" && pwd)"
 REQS=(-r "$ROOT/requirements/build.txt" -r "$ROOT/requirements/runtime.txt"
-      -r "$ROOT/requirements/tests.txt" -r "$ROOT/requirements/torch.txt")
+      -r "$ROOT/requirements/tests.txt" -r "$ROOT/requirements/torch.txt"
+      -c "$ROOT/requirements/constraints.txt")
 # binary wheels only for another target (pip cannot build for it)
 FOR_TARGET=()
 [ ${#TARGET[@]} -eq 0 ] || FOR_TARGET=("${TARGET[@]}" --only-binary=:all:)

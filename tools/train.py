@@ -52,7 +52,8 @@ def main():
         cfg.auto_scale_lr.enable = True
 
     cfg.resume = args.resume
-    if args.resume and cfg.get('load_from') is None and osp.isdir(cfg.work_dir):
+    if args.resume and cfg.get('load_from') is None and osp.isdir(
+            cfg.work_dir):
         # the newest complete checkpoint (mmengine would take the newest,
         # even one cut short by a killed job)
         cfg.load_from = last_intact_checkpoint(cfg.work_dir)

@@ -1,6 +1,7 @@
 """The packages a wheelhouse needs, from pip's installation report.
 
-    python tools/wheelhouse_closure.py REPORT.json [--without torch torchvision]
+    python tools/wheelhouse_closure.py REPORT.json \
+        [--without torch torchvision]
 
 REPORT.json is what ``pip install --dry-run --ignore-installed --report``
 writes for the install's requirement files: every package pip resolved, with

@@ -7,7 +7,9 @@ env_cfg = dict(
 )
 vis_backends = [dict(type='LocalVisBackend')]
 visualizer = dict(
-    type='mmseg.SegLocalVisualizer', vis_backends=vis_backends, name='visualizer')
+    type='mmseg.SegLocalVisualizer',
+    vis_backends=vis_backends,
+    name='visualizer')
 log_processor = dict(by_epoch=True)
 log_level = 'INFO'
 load_from = None

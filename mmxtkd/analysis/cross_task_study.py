@@ -146,7 +146,7 @@ def _save(path: str, record: dict) -> None:
     os.replace(tmp, path)  # a run is cached only once complete
 
 
-# -- the study ------------------------------------------------------------------
+# -- the study ---------------------------------------------------------------
 class CrossTaskStudy:
     """Runs (or reuses) the study's teachers and runs, and tabulates them."""
 

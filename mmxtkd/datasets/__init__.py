@@ -24,10 +24,10 @@ from .unpaired_images import UnpairedTranslationDataset, split_paired_folder
 __all__ = [
     'NYUDepthV2Dataset', 'COCOSemantic80Dataset', 'LoadCheckedSegAnnotations',
     'instances_to_label_maps', 'make_synthetic_nyu', 'make_synthetic_ade',
-    'SYNTHETIC_SEG_CLASSES', 'SYNTHETIC_TEXTURE_CLASSES', 'GrayscaleCopy', 'make_synthetic_colourisation',
-    'LoadCheckedPairedImage', 'UnpairedTranslationDataset',
-    'split_paired_folder', 'make_synthetic_sat2map', 'SeededAlbu',
-    'LoadCheckedDepthAnnotation', 'LookupPhotoMetricDistortion',
-    'HistogramRandomCrop', 'CUBClassSplit', 'CheckedCIFAR100',
-    'make_digits_class_split'
+    'SYNTHETIC_SEG_CLASSES', 'SYNTHETIC_TEXTURE_CLASSES', 'GrayscaleCopy',
+    'make_synthetic_colourisation', 'LoadCheckedPairedImage',
+    'UnpairedTranslationDataset', 'split_paired_folder',
+    'make_synthetic_sat2map', 'SeededAlbu', 'LoadCheckedDepthAnnotation',
+    'LookupPhotoMetricDistortion', 'HistogramRandomCrop', 'CUBClassSplit',
+    'CheckedCIFAR100', 'make_digits_class_split'
 ]

@@ -28,8 +28,9 @@ class CUBClassSplit(CUB):
                  **kwargs) -> None:
         start, end = (int(c) for c in class_range)
         if not 0 <= start < end <= len(CUB_CATEGORIES):
-            raise ValueError(f'class_range {tuple(class_range)} is not a '
-                             f'range of CUB\'s classes 0-{len(CUB_CATEGORIES)}')
+            raise ValueError(
+                f'class_range {tuple(class_range)} is not a '
+                f'range of CUB\'s classes 0-{len(CUB_CATEGORIES)}')
         self.class_range = (start, end)
         kwargs.setdefault('metainfo', dict(classes=CUB_CATEGORIES[start:end]))
         super().__init__(data_root, **kwargs)

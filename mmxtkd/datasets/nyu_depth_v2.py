@@ -1,4 +1,4 @@
-"""NYUv2 depth in the layout of BTS / AiT (``sync/`` and ``official_splits/``)."""
+"""NYUv2 depth in the layout of BTS / AiT (``sync/``, ``official_splits/``)."""
 import os
 import os.path as osp
 from typing import List, Optional, Tuple
@@ -7,9 +7,10 @@ from mmseg.datasets import NYUDataset
 
 from mmxtkd.registry import DATASETS
 
-PREPARE_HINT = ('Prepare NYUv2 with tools/dataset_converters/nyu_depth_v2.py '
-                '(or make the synthetic stand-in with tools/dataset_converters/'
-                'make_synthetic.py).')
+PREPARE_HINT = (
+    'Prepare NYUv2 with tools/dataset_converters/nyu_depth_v2.py '
+    '(or make the synthetic stand-in with tools/dataset_converters/'
+    'make_synthetic.py).')
 
 
 def find_pairs(root: str) -> List[Tuple[str, str]]:

@@ -21,8 +21,8 @@ SCENE_TYPES = ('bedroom', 'kitchen', 'living_room', 'bathroom', 'office',
                'dining_room', 'classroom', 'bookstore')
 MAX_DEPTH = 10.0
 #: The room's planes, in surface-index order: (name, axis, normal's sign).
-PLANES = (('left', 0, 1), ('right', 0, -1), ('ceiling', 1, 1), ('floor', 1, -1),
-          ('back', 2, -1), ('front', 2, 1))
+PLANES = (('left', 0, 1), ('right', 0, -1), ('ceiling', 1, 1),
+          ('floor', 1, -1), ('back', 2, -1), ('front', 2, 1))
 
 
 def _rotation(yaw: float, pitch: float) -> np.ndarray:
@@ -35,20 +35,23 @@ def _rotation(yaw: float, pitch: float) -> np.ndarray:
 def random_pose(rng: np.random.Generator) -> Tuple[np.ndarray, np.ndarray]:
     """A camera pose near the room's origin: (origin (3,), rotation (3, 3))."""
     origin = rng.uniform([-0.4, -0.2, -0.5], [0.4, 0.2, 0.3])
-    return origin, _rotation(rng.uniform(-0.35, 0.35), rng.uniform(-0.15, 0.15))
+    return origin, _rotation(
+        rng.uniform(-0.35, 0.35), rng.uniform(-0.15, 0.15))
 
 
 def random_scene(rng: np.random.Generator) -> Dict:
-    """A room (x right, y down, z forward; camera near the origin) and objects."""
+    """A room (x right, y down, z forward; camera near the origin), objects."""
     room = dict(left=-rng.uniform(1.2, 2.5), right=rng.uniform(1.2, 2.5),
                 ceiling=-rng.uniform(1.0, 1.5), floor=rng.uniform(1.0, 1.6),
                 back=rng.uniform(3.5, 8.5), front=-1.0)
     objects = []
     for _ in range(rng.integers(2, 6)):
         size = rng.uniform([0.3, 0.3, 0.3], [1.0, 1.2, 1.0])
-        x = rng.uniform(room['left'] + size[0] / 2, room['right'] - size[0] / 2)
+        x = rng.uniform(room['left'] + size[0] / 2,
+                        room['right'] - size[0] / 2)
         z = rng.uniform(1.5, room['back'] - size[2] / 2)
-        lo = np.array([x - size[0] / 2, room['floor'] - size[1], z - size[2] / 2])
+        lo = np.array(
+            [x - size[0] / 2, room['floor'] - size[1], z - size[2] / 2])
         objects.append(dict(kind='box', lo=lo, hi=lo + size))
     for _ in range(rng.integers(1, 3)):
         r = rng.uniform(0.2, 0.5)
@@ -72,8 +75,9 @@ def render(scene: Dict, origin: np.ndarray, rotation: np.ndarray,
     and the surface each pixel hit, int (H, W): ``PLANES`` index for the
     room's six planes, ``len(PLANES) + i`` for ``scene['objects'][i]``."""
     h, w = size
-    fx, fy, cx, cy = (v * s for v, s in zip(NYU_INTRINSICS,
-                                             (w / 640, h / 480, w / 640, h / 480)))
+    fx, fy, cx, cy = (v * s
+                      for v, s in zip(NYU_INTRINSICS, (w / 640, h / 480,
+                                                       w / 640, h / 480)))
     u, v = np.meshgrid(np.arange(w) + 0.5, np.arange(h) + 0.5)
     d_cam = np.stack([(u - cx) / fx, (v - cy) / fy, np.ones_like(u)], -1)
     d = d_cam @ rotation.T  # world directions; z-depth == ray parameter t
@@ -98,7 +102,8 @@ def render(scene: Dict, origin: np.ndarray, rotation: np.ndarray,
                 t_near = np.minimum(t1, t2)
                 t_enter = t_near.max(-1)
                 t_exit = np.maximum(t1, t2).min(-1)
-                hit = (t_exit >= t_enter) & (t_enter > 1e-6) & (t_enter < t_best)
+                hit = (t_exit >= t_enter) & (t_enter > 1e-6) & (
+                    t_enter < t_best)
                 axis = t_near.argmax(-1)
                 n = np.zeros((h, w, 3))
                 np.put_along_axis(n, axis[..., None],
@@ -165,9 +170,12 @@ def _write_scene(rng: np.random.Generator, folder: str, frames: int,
     return names
 
 
-def make_synthetic_nyu(out_dir: str, train_scenes: int = 40,
-                       test_scenes: int = 10, frames_per_scene: int = 10,
-                       size: Tuple[int, int] = (96, 128), seed: int = 0) -> Dict:
+def make_synthetic_nyu(out_dir: str,
+                       train_scenes: int = 40,
+                       test_scenes: int = 10,
+                       frames_per_scene: int = 10,
+                       size: Tuple[int, int] = (96, 128),
+                       seed: int = 0) -> Dict:
     """Write a synthetic data set in the NYUv2 (BTS / AiT) layout.
 
     ``out_dir/sync/<scene>/`` (train) and ``out_dir/official_splits/test/
@@ -188,8 +196,9 @@ def make_synthetic_nyu(out_dir: str, train_scenes: int = 40,
             scene = f'{SCENE_TYPES[s % len(SCENE_TYPES)]}_{s:04d}'
             folder = osp.join(out_dir, subdir, scene)
             for stem in _write_scene(rng, folder, frames_per_scene, size):
-                lines.append(f'{lead}{scene}/rgb_{stem}.jpg '
-                             f'{lead}{scene}/sync_depth_{stem}.png {focal:.4f}')
+                lines.append(
+                    f'{lead}{scene}/rgb_{stem}.jpg '
+                    f'{lead}{scene}/sync_depth_{stem}.png {focal:.4f}')
         list_file = osp.join(out_dir, f'nyudepthv2_{split}_files_with_gt.txt')
         with open(list_file, 'w') as f:
             f.write('\n'.join(lines) + '\n')

@@ -5,7 +5,6 @@ import re
 from typing import List
 
 import cv2
-
 from mmagic.datasets import UnpairedImageDataset
 from mmagic.datasets.unpaired_image_dataset import IMG_EXTENSIONS
 

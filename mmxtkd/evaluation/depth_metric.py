@@ -27,9 +27,13 @@ class NYUDepthMetric(DepthMetric):
                  crop_type: Optional[str] = 'eigen',
                  **kwargs) -> None:
         if crop_type not in (None, 'eigen'):
-            raise ValueError(f"crop_type must be None or 'eigen', got {crop_type!r}")
-        super().__init__(min_depth_eval=min_depth_eval,
-                         max_depth_eval=max_depth_eval, crop_type=None, **kwargs)
+            raise ValueError(
+                f"crop_type must be None or 'eigen', got {crop_type!r}")
+        super().__init__(
+            min_depth_eval=min_depth_eval,
+            max_depth_eval=max_depth_eval,
+            crop_type=None,
+            **kwargs)
         self.crop_type = crop_type
 
     def process(self, data_batch: dict, data_samples: Sequence[dict]) -> None:
@@ -40,7 +44,8 @@ class NYUDepthMetric(DepthMetric):
         super().process(data_batch, data_samples)
 
     def _get_eval_mask(self, gt_depth: torch.Tensor) -> torch.Tensor:
-        mask = (gt_depth > self.min_depth_eval) & (gt_depth < self.max_depth_eval)
+        mask = (gt_depth > self.min_depth_eval) & (
+            gt_depth < self.max_depth_eval)
         if self.crop_type == 'eigen':
             h, w = gt_depth.shape[-2:]
             top, bottom, left, right = EIGEN_CROP

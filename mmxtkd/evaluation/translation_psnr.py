@@ -21,5 +21,6 @@ class TransPSNR(PSNR):
 
     def process(self, data_batch: Sequence[dict],
                 data_samples: Sequence[dict]) -> None:
-        super().process(data_batch,
-                        [dict(sample, output=sample) for sample in data_samples])
+        super().process(
+            data_batch,
+            [dict(sample, output=sample) for sample in data_samples])

@@ -1,13 +1,12 @@
 from .backbones import MobileNetV1, WideResNetCIFAR
-from .depth import (LightSkipDepthDecoder, SkipDepthDecoder,
-                    SkipDepthDecoderDW)
+from .depth import LightSkipDepthDecoder, SkipDepthDecoder, SkipDepthDecoderDW
 from .distillation_pairs import DistillationPairs
 from .distillers import CrossTaskDistiller
 from .feature_distillation import FeatureDistillation, FeaturePair
 from .linear_bridge import LinearlyBridgedEncoder
-from .losses import (ATLoss, ClassMeanKDLoss, EnsembleCosineLoss,
-                     FitNetsLoss, LogitKDLoss, PKTLoss, RelationalTripletLoss,
-                     SILogLoss, SpectralRegLoss, TripletProbabilityLoss)
+from .losses import (ATLoss, ClassMeanKDLoss, EnsembleCosineLoss, FitNetsLoss,
+                     LogitKDLoss, PKTLoss, RelationalTripletLoss, SILogLoss,
+                     SpectralRegLoss, TripletProbabilityLoss)
 from .projectors import (InvertedProjector, ProjectorEnsemble,
                          TraditionalProjector)
 from .teachers import FrozenTeacher
@@ -18,8 +17,9 @@ __all__ = [
     'InvertedProjector', 'TraditionalProjector', 'ProjectorEnsemble',
     'FrozenTeacher', 'FitNetsLoss', 'ATLoss', 'PKTLoss', 'EnsembleCosineLoss',
     'SpectralRegLoss', 'RelationalTripletLoss', 'CrossTaskDistiller',
-    'FeatureDistillation', 'SILogLoss', 'SkipDepthDecoder', 'SkipDepthDecoderDW',
-    'LightSkipDepthDecoder', 'TorchvisionFeatures', 'LinearlyBridgedEncoder',
-    'TripletProbabilityLoss', 'ClassMeanKDLoss', 'LogitKDLoss', 'MobileNetV1',
-    'WideResNetCIFAR', 'TimmFeatures', 'FeaturePair', 'DistillationPairs'
+    'FeatureDistillation', 'SILogLoss', 'SkipDepthDecoder',
+    'SkipDepthDecoderDW', 'LightSkipDepthDecoder', 'TorchvisionFeatures',
+    'LinearlyBridgedEncoder', 'TripletProbabilityLoss', 'ClassMeanKDLoss',
+    'LogitKDLoss', 'MobileNetV1', 'WideResNetCIFAR', 'TimmFeatures',
+    'FeaturePair', 'DistillationPairs'
 ]

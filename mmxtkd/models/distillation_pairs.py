@@ -27,8 +27,9 @@ class DistillationPairs(nn.Module):
 
     Args:
         pairs: ``{pair name: dict(teacher=<a name of teachers> or None,
-            teacher_out_index=..., projector=..., losses=..., student_channels=...,
-            teacher_channels=...)}``, as :class:`FeaturePair` takes them.
+            teacher_out_index=..., projector=..., losses=...,
+            student_channels=..., teacher_channels=...)}``, as
+            :class:`FeaturePair` takes them.
         teachers: ``{name: FrozenTeacher config}``; each must be named by
             a pair.
         config_key: the model config's key of the pairs, for error messages.

@@ -14,7 +14,6 @@ from .alignment import align_to_student
 from .distillation_pairs import build_distillation
 from .finite_losses import FiniteLossesMixin
 
-
 #: the distiller arguments that only training needs
 DISTILLATION_KEYS = ('distill_losses', 'teacher', 'projector',
                      'student_channels', 'teacher_channels', 'teachers',
@@ -40,7 +39,8 @@ class CrossTaskDistiller(FiniteLossesMixin, BaseModel):
 
     Args:
         student: config of the student model, any scope
-            (``type='mmseg.DepthEstimator'``, ``'mmpretrain.ImageClassifier'``).
+            (``type='mmseg.DepthEstimator'``,
+            ``'mmpretrain.ImageClassifier'``).
             Its data preprocessor is the distiller's.
         distill_losses: ``{name: loss config}``; each gives
             ``loss_distill_<name>``. Empty (and no teacher): the student
@@ -191,7 +191,8 @@ class CrossTaskDistiller(FiniteLossesMixin, BaseModel):
         return torch.cat([s.gt_label.reshape(-1)[:1] for s in
                           data_samples]).to(device)
 
-    def loss(self, inputs: torch.Tensor, data_samples) -> Dict[str, torch.Tensor]:
+    def loss(self, inputs: torch.Tensor,
+             data_samples) -> Dict[str, torch.Tensor]:
         extras = {}
         if self._needs_labels:  # before the student's own loss reads them
             extras['labels'] = self.batch_labels(data_samples, inputs.device)
@@ -244,4 +245,3 @@ def save_student_checkpoint(model: nn.Module, path: str,
     checkpoints."""
     torch.save({'meta': dict(meta or {}),
                 'state_dict': model.student_state_dict()}, path)
-

@@ -50,8 +50,10 @@ class FeaturePair(nn.Module):
         self.projector = (build_projector(projector, student_channels,
                                           teacher_channels)
                           if projector is not None else None)
-        self.losses = nn.ModuleDict(
-            {name: build_in_own_scope(MODELS, cfg) for name, cfg in losses.items()})
+        self.losses = nn.ModuleDict({
+            name: build_in_own_scope(MODELS, cfg)
+            for name, cfg in losses.items()
+        })
         for name, loss in self.losses.items():
             weight = getattr(loss, 'loss_weight', 1.0)
             if isinstance(weight, bool) or not isinstance(weight,

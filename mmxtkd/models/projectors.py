@@ -50,13 +50,13 @@ class LinearProjector(BaseModule):
         return self.proj(x)
 
     def projection_matrices(self) -> List[torch.Tensor]:
-        """The projection as a list of one (out_channels, in_channels) matrix."""
+        """The projection: a list of one (out_channels, in_channels) matrix."""
         return [self.proj.weight.detach().flatten(1)]
 
 
 @MODELS.register_module()
 class InvertedProjector(LinearProjector):
-    """Teacher map (B, C_t, H, W) -> student space (B, C_s, H, W): ``Z_t P``."""
+    """Teacher map (B, C_t, H, W) -> student space (B, C_s, H, W): Z_t P."""
     direction = 'teacher_to_student'
 
 
@@ -98,7 +98,8 @@ class ProjectorEnsemble(BaseModule):
             raise ValueError("direction must be 'teacher_to_student' or "
                              f"'student_to_teacher', got {direction!r}")
         if num_projectors < 1:
-            raise ValueError(f'num_projectors must be >= 1, got {num_projectors}')
+            raise ValueError(
+                f'num_projectors must be >= 1, got {num_projectors}')
         self.direction = direction
         self.in_channels = in_channels
         self.out_channels = out_channels

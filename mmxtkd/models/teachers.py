@@ -1,4 +1,4 @@
-"""A frozen teacher of any task: its encoder's feature map, without autograd."""
+"""A frozen teacher of any task: its encoder's map, without autograd."""
 import importlib.util
 import logging
 import os.path as osp
@@ -16,7 +16,7 @@ from mmengine.registry import MODELS as ROOT_MODELS
 from mmxtkd.registry import MODELS
 from mmxtkd.utils import build_in_own_scope
 from mmxtkd.utils.pretrained import (first_few, read_state_dict,
-                                    state_dict_misfit)
+                                     state_dict_misfit)
 
 
 def tokens_to_map(tokens: torch.Tensor, num_extra_tokens: int,
@@ -92,9 +92,12 @@ def _without_pretrained_init(cfg):
     config: they point at hub downloads, and the teacher's weights come from
     its own ``checkpoint`` argument."""
     if isinstance(cfg, dict):
-        return {k: _without_pretrained_init(v) for k, v in cfg.items()
-                if not (k == 'init_cfg' and isinstance(v, dict)
-                        and v.get('type') == 'Pretrained') and k != 'pretrained'}
+        return {
+            k: _without_pretrained_init(v)
+            for k, v in cfg.items()
+            if not (k == 'init_cfg' and isinstance(v, dict)
+                    and v.get('type') == 'Pretrained') and k != 'pretrained'
+        }
     if isinstance(cfg, (list, tuple)):
         return type(cfg)(_without_pretrained_init(v) for v in cfg)
     return cfg
@@ -177,7 +180,8 @@ class FrozenTeacher(BaseModule):
                  student_mean: Optional[Sequence[float]] = None,
                  student_std: Optional[Sequence[float]] = None,
                  input_size: Optional[Tuple[int, int]] = None,
-                 revise_keys: Sequence[Tuple[str, str]] = ((r'^module\.', ''), ),
+                 revise_keys: Sequence[Tuple[str,
+                                             str]] = ((r'^module\.', ''), ),
                  inference_mode: bool = True,
                  channels_last: bool = False,
                  autocast_dtype: Optional[str] = None,
@@ -337,7 +341,8 @@ class FrozenTeacher(BaseModule):
     def _encode(self, inputs: torch.Tensor
                 ) -> Union[torch.Tensor, Tuple[torch.Tensor, ...]]:
         x = inputs * self.scale + self.shift if self.renormalize else inputs
-        if self.input_size is not None and tuple(x.shape[-2:]) != self.input_size:
+        if self.input_size is not None and tuple(
+                x.shape[-2:]) != self.input_size:
             x = F.interpolate(x, size=self.input_size, mode='bilinear',
                               align_corners=False)
         if self.channels_last:
@@ -364,7 +369,8 @@ class FrozenTeacher(BaseModule):
         if out.dim() == 3:
             out = tokens_to_map(out, self.num_extra_tokens, x.shape[-2:])
         if out.dim() not in (2, 4):
-            raise ValueError('the teacher encoder returned a tensor of shape '
-                             f'{tuple(out.shape)}; expected a (B, C, h, w) map, '
-                             '(B, N, C) tokens, or (B, C) embeddings / logits')
+            raise ValueError(
+                'the teacher encoder returned a tensor of shape '
+                f'{tuple(out.shape)}; expected a (B, C, h, w) map, '
+                '(B, N, C) tokens, or (B, C) embeddings / logits')
         return out

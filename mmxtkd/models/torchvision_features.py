@@ -36,7 +36,8 @@ class TorchvisionFeatures(nn.Module):
     classifiers) are kept for that, but never run.
 
     Args:
-        name: a torchvision builder name (``torchvision.models.list_models()``).
+        name: a torchvision builder name (in
+            ``torchvision.models.list_models()``).
         node: the graph node whose output is returned, as
             ``torchvision.models.feature_extraction.get_graph_node_names``
             lists it for ``entry``, or a module's name for its last
@@ -67,7 +68,8 @@ class TorchvisionFeatures(nn.Module):
             close = difflib.get_close_matches(name, models.list_models(), n=3)
             raise ValueError(f'torchvision has no model {name!r} (close: '
                              f'{close}); see torchvision.models.list_models()')
-        builder_args = inspect.signature(models.get_model_builder(name)).parameters
+        builder_args = inspect.signature(
+            models.get_model_builder(name)).parameters
         for key in ('weights', 'weights_backbone'):
             if kwargs.get(key) is not None:
                 raise ValueError(

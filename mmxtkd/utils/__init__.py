@@ -1,7 +1,7 @@
 from .checkpoint import allow_mmengine_checkpoint_types
-from .pretrained import check_pretrained_inits
 from .launch import (adapt_to_cpu_distributed, add_common_arguments,
                      finish_distributed, load_tool_config)
+from .pretrained import check_pretrained_inits
 from .scope import build_in_own_scope, split_scope
 from .setup_env import register_all_modules
 

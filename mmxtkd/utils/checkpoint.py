@@ -22,8 +22,7 @@ except ImportError:  # pragma: no cover - numpy 1.x
 
 def _safe_attributes() -> Dict[type, Set[str]]:
     from mmengine.logging import HistoryBuffer
-    from mmengine.optim.scheduler.param_scheduler import \
-        OneCycleParamScheduler
+    from mmengine.optim.scheduler.param_scheduler import OneCycleParamScheduler
     return {
         HistoryBuffer: {'min', 'max', 'current', 'mean'}
         | set(HistoryBuffer._statistics_methods),  # + registered ones

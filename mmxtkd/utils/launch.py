@@ -11,7 +11,7 @@ from mmengine.logging import print_log
 
 
 def add_common_arguments(parser: argparse.ArgumentParser) -> None:
-    """``--cfg-options``, ``--launcher`` and ``--local-rank``, as mmseg's tools."""
+    """``--cfg-options``, ``--launcher``, ``--local-rank``, as in mmseg."""
     parser.add_argument(
         '--cfg-options',
         nargs='+',

@@ -42,7 +42,7 @@ ZOO_FILES: Dict[str, str] = {
 
 def pretrained_inits(
         model: nn.Module) -> Iterator[Tuple[str, nn.Module, dict]]:
-    """``(name, module, init_cfg)`` of each ``Pretrained`` init in ``model``."""
+    """``(name, module, init_cfg)`` of each ``Pretrained`` init in it."""
     for name, module in model.named_modules():
         cfgs = getattr(module, 'init_cfg', None)
         for cfg in cfgs if isinstance(cfgs, list) else [cfgs]:
@@ -56,7 +56,8 @@ def read_state_dict(path: str,
                     prefix: Optional[str] = None) -> dict:
     """The weights in the checkpoint ``path``: its ``state_dict`` (or
     ``model``) entry, or the file itself when it is a bare state dict (as
-    torchvision's are; a ``.safetensors`` file is one); keys revised by the ``(pattern, replacement)`` pairs
+    torchvision's are; a ``.safetensors`` file is one); keys revised by the
+    ``(pattern, replacement)`` pairs
     as in mmengine's ``load_checkpoint``, then only those under ``prefix``,
     with the prefix removed."""
     if path.endswith('.safetensors'):  # timm's / Hugging Face's hub files
@@ -201,4 +202,5 @@ def check_pretrained_inits(model: nn.Module) -> None:
         if misfit:
             raise RuntimeError(
                 f'pretrained weights {path} do not fit {where}: {misfit}. '
-                'Was it converted for this backbone (tools/model_converters/)?')
+                'Was it converted for this backbone (tools/model_converters/)?'
+            )

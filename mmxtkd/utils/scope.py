@@ -5,7 +5,7 @@ from mmengine.registry import Registry
 
 
 def split_scope(type_name: str) -> Tuple[Optional[str], str]:
-    """``'mmseg.ResNetV1c'`` -> ``('mmseg', 'ResNetV1c')``; no prefix -> None."""
+    """``'mmseg.ResNetV1c'`` -> ``('mmseg', 'ResNetV1c')``; no prefix: None."""
     if '.' in type_name:
         scope, name = type_name.split('.', 1)
         return scope, name
@@ -15,8 +15,8 @@ def split_scope(type_name: str) -> Tuple[Optional[str], str]:
 def build_in_own_scope(registry: Registry, cfg: dict):
     """Build ``cfg`` so that its nested, unprefixed types resolve in its scope.
 
-    mmengine builds nested configs in the *current* default scope, so a model of
-    another package (``type='mmseg.DepthEstimator'`` with an unprefixed
+    mmengine builds nested configs in the *current* default scope, so a model
+    of another package (``type='mmseg.DepthEstimator'`` with an unprefixed
     ``backbone=dict(type='ResNetV1c')``) fails to build from an mmxtkd config.
     A scope prefix on the outer type is turned into mmengine's ``_scope_`` key,
     which makes that scope current while the whole subtree is built.

@@ -89,7 +89,8 @@ def run_converter(doc: str, convert: Callable[..., StateDict],
     if options is not None:
         options(parser)
     args = vars(parser.parse_args())
-    src, dst, unsafe = args.pop('src'), args.pop('dst'), args.pop('unsafe_load')
+    src, dst, unsafe = args.pop('src'), args.pop('dst'), args.pop(
+        'unsafe_load')
     converted = convert(load_state_dict_file(src, unsafe), **args)
     save_converted(converted, dst, src,
                    osp.splitext(osp.basename(sys.argv[0]))[0])

@@ -42,7 +42,8 @@ def plot_spectrum(groups: Dict[str, List[dict]], out: str) -> None:
         rank_ax.set_ylabel('rank (tol %.g)' % recs[0]['tol'])
         colours = colormaps['viridis'](np.linspace(0, 0.9, sv.shape[1]))
         for i in range(sv.shape[1]):
-            ax.plot(iters, np.maximum(sv[:, i], 1e-12), color=colours[i], lw=0.8)
+            ax.plot(
+                iters, np.maximum(sv[:, i], 1e-12), color=colours[i], lw=0.8)
         ax.set_yscale('log')
         ax.set_zorder(rank_ax.get_zorder() + 1)
         ax.patch.set_visible(False)
@@ -51,4 +52,3 @@ def plot_spectrum(groups: Dict[str, List[dict]], out: str) -> None:
         ax.set_title(f'{tag} ({sv.shape[1]} singular values)')
     fig.tight_layout()
     fig.savefig(out, dpi=120)
-

@@ -31,7 +31,8 @@ Each teacher's forwards during one distill step are counted
 it, else float16 with dynamic loss scaling (``--amp-dtype`` chooses).
 ``--channels-last`` puts the models and the inputs in that memory format.
 
-For a single teacher, first the teacher options (``--teacher-options``; FrozenTeacher's
+For a single teacher, first the teacher options (``--teacher-options``;
+FrozenTeacher's
 ``inference_mode``, ``channels_last``, ``autocast_dtype`` and ``input_size``;
 see ``TEACHER_OPTIONS``) are timed round-robin, each forward alone in
 float32 steps, and their maps compared with the default one: the cosine of

@@ -22,7 +22,8 @@ def main() -> None:
                         default=['train2017', 'val2017'])
     args = parser.parse_args()
     for split in args.splits:
-        src = osp.join(args.coco_root, 'annotations', f'instances_{split}.json')
+        src = osp.join(args.coco_root, 'annotations',
+                       f'instances_{split}.json')
         if not osp.isfile(src):
             raise SystemExit(f'{src} not found: download COCO 2017\'s '
                              'annotations_trainval2017.zip and unzip it in '

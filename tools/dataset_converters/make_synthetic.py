@@ -1,4 +1,5 @@
-"""Write one of the embedded synthetic data sets, in its real data set's layout.
+"""Write one of the embedded synthetic data sets in its real data set's
+layout.
 
     python tools/dataset_converters/make_synthetic.py [--task depth] \
         [--out DIR] [--train N] [--test N] [--frames 10] [--size H W] \
@@ -35,7 +36,8 @@ TASKS = {
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--task', choices=sorted(TASKS), default='depth')
-    parser.add_argument('--out', help='default: the synthetic configs\' folder')
+    parser.add_argument(
+        '--out', help='default: the synthetic configs\' folder')
     parser.add_argument('--train', type=int, help='training scenes / tiles')
     parser.add_argument('--test', type=int, help='test scenes / tiles')
     parser.add_argument('--frames', type=int, default=10,

@@ -1,4 +1,5 @@
-"""Arrange the public NYUv2 downloads in the layout AiT / BTS train and test on.
+"""Arrange the public NYUv2 downloads in the layout AiT / BTS train and
+test on.
 
 The paper (via AiT) uses the 24,231 training frames of BTS's ``sync`` set and
 the 654 frames of the official test split. Download (by hand, outside this
@@ -43,7 +44,7 @@ FOCAL = 518.8579
 
 
 def extract_sync(src: str, out_dir: str) -> None:
-    """Copy BTS's ``sync`` frames (a .zip or an unpacked folder) to ``out_dir``."""
+    """Copy BTS's ``sync`` frames (a .zip or its folder) to ``out_dir``."""
     if not osp.exists(src):
         raise FileNotFoundError(f'sync set not found: {src}')
     os.makedirs(out_dir, exist_ok=True)
@@ -65,7 +66,7 @@ def extract_sync(src: str, out_dir: str) -> None:
 
 def extract_official_test(labeled_mat: str, splits_mat: str,
                           out_dir: str) -> int:
-    """Write the official test frames of the labelled .mat; returns the count."""
+    """Write the official test frames of the labelled .mat; their count."""
     import h5py
     from scipy.io import loadmat
     for path in (labeled_mat, splits_mat):

@@ -57,7 +57,8 @@ def main(argv=None) -> None:
 
     os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
     meta = dict(ckpt.get('meta', {}), exported_from=args.checkpoint)
-    meta.pop('cfg', None)  # the distiller's config; OUT_CONFIG is the plain one
+    meta.pop('cfg',
+             None)  # the distiller's config; OUT_CONFIG is the plain one
     save_student_checkpoint(model, args.out, meta)
 
     out_config = args.out_config or osp.splitext(args.out)[0] + '.py'

@@ -4,9 +4,10 @@
     python tools/model_converters/vit_torchvision_to_mmpretrain.py \
         vit_b_16-c867db91.pth checkpoints/vit-b16_in1k_torchvision.pth
 
-The input is the state dict torchvision saves (``torch.save(model.state_dict())``
-or its model-hub file). The output is an mmengine checkpoint of the backbone
-alone (the classification head is dropped), loadable by
+The input is the state dict torchvision saves
+(``torch.save(model.state_dict())`` or its model-hub file). The output is
+an mmengine checkpoint of the backbone alone (the classification head is
+dropped), loadable by
 ``FrozenTeacher(model=dict(type='mmpretrain.VisionTransformer', arch='b',
 out_type='featmap'), checkpoint=...)``.
 """

@@ -1,6 +1,7 @@
 # ResNet-50 encoder + `Decoder` (supplementary table 8); four skips, so the
 # last two decoder blocks get none. The encoder starts from torchvision's
-# ImageNet weights (tools/model_converters/resnet_torchvision_to_mmpretrain.py).
+# ImageNet weights
+# (tools/model_converters/resnet_torchvision_to_mmpretrain.py).
 _base_ = ['./depth_mbv2-0.5_decoder.py']
 model = dict(
     student=dict(

@@ -13,7 +13,8 @@ from mmxtkd.registry import HOOKS
 @HOOKS.register_module()
 class TeacherClassCentresHook(Hook):
     """Before training, one pass of the frozen teacher over the training
-    loader: each class's mean teacher embedding (pooled, as the loss sees it), put in every
+    loader: each class's mean teacher embedding (pooled, as the loss sees
+    it), put in every
     ``ClassMeanKDLoss(centres='dataset')`` of the model (saved with the
     checkpoints, so a resumed run does not compute them again). Distributed
     runs sum over every process's share. A class without a training sample

@@ -1,4 +1,4 @@
-"""Singular values and numerical rank of the projection matrices (paper fig. 3)."""
+"""Singular values and numerical rank of the projection matrices (fig. 3)."""
 import json
 import os.path as osp
 from typing import Dict, Iterator, List, Optional, Tuple
@@ -27,8 +27,8 @@ class SpectralRankHook(Hook):
     ``spectral/sigma_max[_tag]`` in the message hub (so the logger hook
     sends them to every visualizer backend; the tag, a pair's name when the
     model has several pairs, is left out when there is one matrix), and
-    appends one JSON line per
-    matrix to ``<work_dir>/<filename>`` for ``tools/analysis/plot_spectrum.py``.
+    appends one JSON line per matrix to ``<work_dir>/<filename>`` for
+    ``tools/analysis/plot_spectrum.py``.
     A run starts that file afresh, or, when it resumes, from the records up
     to its checkpoint's iteration.
 
@@ -58,7 +58,8 @@ class SpectralRankHook(Hook):
         decomposition: also measure the loss decomposition.
     """
 
-    priority = 'NORMAL'  # before LoggerHook, so the values reach this iter's log
+    # before LoggerHook, so the values reach this iteration's log
+    priority = 'NORMAL'
 
     def __init__(self, interval: int = 50, tol: float = 0.01,
                  filename: str = 'spectral_history.jsonl',
@@ -105,8 +106,11 @@ class SpectralRankHook(Hook):
         records = []
         for tag, mat in self.projection_matrices(model):
             sv = torch.linalg.svdvals(mat.detach().double().cpu())
-            records.append(dict(projector=tag, rank=numerical_rank(sv, self.tol),
-                                singular_values=sv.tolist()))
+            records.append(
+                dict(
+                    projector=tag,
+                    rank=numerical_rank(sv, self.tol),
+                    singular_values=sv.tolist()))
         return records
 
     @master_only
@@ -149,8 +153,11 @@ class SpectralRankHook(Hook):
                     pred, target, self.tol)
         return terms
 
-    def after_train_iter(self, runner, batch_idx: int,
-                         data_batch=None, outputs: Optional[dict] = None) -> None:
+    def after_train_iter(self,
+                         runner,
+                         batch_idx: int,
+                         data_batch=None,
+                         outputs: Optional[dict] = None) -> None:
         if not self.every_n_train_iters(runner, self.interval):
             return
         records = self.spectra(runner.model)

@@ -92,20 +92,25 @@ class SkipDepthDecoderBase(BaseDecodeHead):
                 x = F.interpolate(x, scale_factor=2, mode='bilinear',
                                   align_corners=self.align_corners)
             if k < len(feats):
-                skip = F.interpolate(feats[k], size=x.shape[2:], mode='bilinear',
-                                     align_corners=self.align_corners)
+                skip = F.interpolate(
+                    feats[k],
+                    size=x.shape[2:],
+                    mode='bilinear',
+                    align_corners=self.align_corners)
                 x = torch.cat([x, skip], dim=1)
             x = block(x)
         return torch.sigmoid(self.depth_conv(x)) * self.max_depth
 
-    def loss_by_feat(self, pred: torch.Tensor, batch_data_samples: List) -> dict:
+    def loss_by_feat(self, pred: torch.Tensor,
+                     batch_data_samples: List) -> dict:
         """SILog (or the configured losses) at the ground truth's size."""
         gt = torch.stack([s.gt_depth_map.data for s in batch_data_samples])
         pred = resize(pred, size=gt.shape[2:], mode='bilinear',
                       align_corners=self.align_corners)
         losses = {}
         for loss in self.loss_decode:
-            losses[loss.loss_name] = losses.get(loss.loss_name, 0) + loss(pred, gt)
+            losses[loss.loss_name] = losses.get(loss.loss_name, 0) + loss(
+                pred, gt)
         return losses
 
 

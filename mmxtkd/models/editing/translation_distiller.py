@@ -54,7 +54,8 @@ class TranslationDistillMixin(FiniteLossesMixin):
 
     (checked at the first training step with each optimizer; mmagic's
     constructor needs ``modules`` in every entry once one has it). A NaN or
-    Inf loss of either step stops training (:class:`FiniteLossesMixin`). ``Z_s`` is captured with forward
+    Inf loss of either step stops training (:class:`FiniteLossesMixin`).
+    ``Z_s`` is captured with forward
     hooks on the generators' encoders while mmagic runs them, so nothing
     runs twice; subclasses say which module ends an encoder and which of a
     step's generator passes is ``Z_s``.
@@ -128,7 +129,8 @@ class TranslationDistillMixin(FiniteLossesMixin):
         self._passes.append((target_domain, img, captured[0]))
         return results
 
-    def find_pass(self, target_domain: str, source: torch.Tensor) -> torch.Tensor:
+    def find_pass(self, target_domain: str,
+                  source: torch.Tensor) -> torch.Tensor:
         """Z_s of this step's pass of the ``target_domain`` generator on the
         tensor ``source`` (the very object mmagic passed)."""
         for domain, img, feature in self._passes or []:

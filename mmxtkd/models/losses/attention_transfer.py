@@ -35,7 +35,8 @@ class ATLoss(nn.Module):
         self.p = p
         self.loss_weight = loss_weight
 
-    def forward(self, pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    def forward(self, pred: torch.Tensor,
+                target: torch.Tensor) -> torch.Tensor:
         check_pair(pred, target, type(self).__name__, same_channels=False)
         diff = attention_map(pred, self.p) - attention_map(target, self.p)
         return self.loss_weight * diff.pow(2).mean()

@@ -16,7 +16,8 @@ class EnsembleCosineLoss(nn.Module):
         self.eps = eps
         self.loss_weight = loss_weight
 
-    def forward(self, pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    def forward(self, pred: torch.Tensor,
+                target: torch.Tensor) -> torch.Tensor:
         check_pair(pred, target, type(self).__name__)
         cos = F.cosine_similarity(pred, target, dim=1, eps=self.eps)
         return self.loss_weight * (1 - cos).mean()

@@ -42,7 +42,8 @@ class PKTLoss(nn.Module):
         self.eps = eps
         self.loss_weight = loss_weight
 
-    def forward(self, pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    def forward(self, pred: torch.Tensor,
+                target: torch.Tensor) -> torch.Tensor:
         check_pair(pred, target, type(self).__name__, same_channels=False)
         pred, target = gather_rows(pred), gather_rows(target)
         if pred.shape[0] < 2:

@@ -8,7 +8,7 @@ from .global_batch import gather_rows
 
 
 def pairwise_distances(emb: torch.Tensor, eps: float = 1e-12) -> torch.Tensor:
-    """(B, D) -> (B, B) Euclidean distances, differentiable at zero distance."""
+    """(B, D) -> (B, B) Euclidean distances, differentiable at distance 0."""
     sq = emb.pow(2).sum(1)
     d2 = sq[:, None] + sq[None, :] - 2 * emb @ emb.t()
     return d2.clamp_min(eps).sqrt()
@@ -18,7 +18,8 @@ def triplet_logits(dist: torch.Tensor, tau: float) -> torch.Tensor:
     """(B, B) distances -> (B, B, B) logits of p_ijk.
 
     ``p_ijk = exp(-d_ij/tau) / (exp(-d_ij/tau) + exp(-d_ik/tau))
-    = sigmoid((d_ik - d_ij) / tau)``: how much closer anchor i is to j than to k.
+    = sigmoid((d_ik - d_ij) / tau)``: how much closer anchor i is to j than
+    to k.
     """
     return (dist[:, None, :] - dist[:, :, None]) / tau
 
@@ -33,7 +34,8 @@ def bernoulli_kl(logit_t: torch.Tensor, logit_s: torch.Tensor) -> torch.Tensor:
 
 @MODELS.register_module()
 class RelationalTripletLoss(nn.Module):
-    """KL between the teacher's and the student's stochastic triplet probabilities.
+    """KL between the teacher's and the student's stochastic triplet
+    probabilities.
 
     Each (B, C, H, W) map is average-pooled to an embedding (B, C) (optionally
     L2-normalised), so student and teacher may have different channel counts
@@ -57,7 +59,8 @@ class RelationalTripletLoss(nn.Module):
         emb = feat.mean((2, 3))
         return F.normalize(emb, dim=1) if self.normalize else emb
 
-    def forward(self, pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    def forward(self, pred: torch.Tensor,
+                target: torch.Tensor) -> torch.Tensor:
         if target is None:
             raise ValueError('RelationalTripletLoss needs a teacher map')
         for what, x in (('pred', pred), ('target', target)):

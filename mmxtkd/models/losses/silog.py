@@ -1,4 +1,4 @@
-"""Scale-invariant log loss for depth (Eigen et al. 2014; supplementary eq. 7)."""
+"""Scale-invariant log loss for depth (Eigen et al. 2014; suppl. eq. 7)."""
 from typing import Optional
 
 import torch
@@ -9,7 +9,8 @@ from mmxtkd.registry import MODELS
 
 @MODELS.register_module()
 class SILogLoss(nn.Module):
-    """``scale * sqrt(mean(g^2) - variance_focus * mean(g)^2)``, ``g = log d - log d*``.
+    """``scale * sqrt(mean(g^2) - variance_focus * mean(g)^2)``,
+    ``g = log d - log d*``.
 
     Over the valid pixels (``target > min_depth``, finite): an image
     without one adds nothing, and a batch without any gives 0 and no
@@ -17,7 +18,8 @@ class SILogLoss(nn.Module):
     ``LoadCheckedDepthAnnotation`` refuses a file of zeros). The defaults
     are the form the depth literature uses (BTS, AdaBins' ``var(g) + 0.15
     mean(g)^2``, AiT): ``variance_focus=0.85``, ``scale=10``, all valid
-    pixels of the batch together. The supplementary's printed eq. 7 has ``+ 0.15`` where the
+    pixels of the batch together. The supplementary's printed eq. 7 has
+    ``+ 0.15`` where the
     population-variance form gives ``- 0.85``. mmseg's ``SiLogLoss`` is
     ``variance_focus=0.5, scale=1, per_image=True``.
 
@@ -46,9 +48,12 @@ class SILogLoss(nn.Module):
     def loss_name(self) -> str:
         return self._loss_name
 
-    def forward(self, pred: torch.Tensor, target: torch.Tensor,
-                weight: Optional[torch.Tensor] = None, **kwargs) -> torch.Tensor:
-        """``pred``, ``target``: depth maps of equal shape (B, 1, H, W), metres."""
+    def forward(self,
+                pred: torch.Tensor,
+                target: torch.Tensor,
+                weight: Optional[torch.Tensor] = None,
+                **kwargs) -> torch.Tensor:
+        """``pred``, ``target``: (B, 1, H, W) depth maps in metres."""
         if pred.shape != target.shape:
             raise ValueError(f'SILogLoss: pred {tuple(pred.shape)} and target '
                              f'{tuple(target.shape)} differ')
@@ -58,7 +63,8 @@ class SILogLoss(nn.Module):
         g = torch.log(pred.clamp_min(self.min_depth)) - torch.log(
             target.clamp_min(self.min_depth))
         g = torch.where(valid, g, torch.zeros_like(g))
-        dims = tuple(range(1, g.dim())) if self.per_image else tuple(range(g.dim()))
+        dims = tuple(range(1, g.dim())) if self.per_image else tuple(
+            range(g.dim()))
         count = valid.sum(dims).clamp_min(1)
         mean_g = g.sum(dims) / count
         mean_g2 = g.pow(2).sum(dims) / count

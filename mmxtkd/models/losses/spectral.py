@@ -42,10 +42,12 @@ def top_right_singular_vectors(z: torch.Tensor, rank: int,
                                oversample: int = 16,
                                niter: int = 4,
                                seed: int = 0) -> torch.Tensor:
-    """Top-``rank`` right singular vectors of ``z`` (N, C), as a (C, rank) matrix.
+    """Top-``rank`` right singular vectors of ``z`` (N, C), a (C, rank)
+    matrix.
 
     Randomised subspace iteration (Halko et al. 2011) on a sketch of width
-    ``q = min(rank + oversample, N, C)``: matrix products with ``z``, two thin QRs
+    ``q = min(rank + oversample, N, C)``: matrix products with ``z``, two
+    thin QRs
     and the SVD of a small (q, C) matrix. When ``q == min(N, C)`` the sketch
     spans the whole row space and the result is exact. The sketch is drawn
     from its own generator, so the global random state is untouched. No
@@ -160,7 +162,7 @@ class SpectralRegLoss(nn.Module):
         rank: r, the number of singular directions kept.
         reduction: ``'rms'``, ``'norm'`` (eq. 6 as written) or ``'mean'``.
         method: ``'auto'``, ``'exact'`` or ``'sketch'``.
-        exact_max_dim: the largest ``min(N, C)`` that ``'auto'`` solves exactly.
+        exact_max_dim: the largest ``min(N, C)`` ``'auto'`` solves exactly.
         oversample, niter: the sketch's extra width and power iterations.
         num_extra_tokens: leading tokens of (B, N, C) inputs left out
             (1 for a ViT's class token).
@@ -232,7 +234,8 @@ class SpectralRegLoss(nn.Module):
             raise ValueError('SpectralRegLoss: empty features '
                              f'{tuple(feat.shape)}')
         if not torch.isfinite(z).all():
-            raise ValueError('SpectralRegLoss: the features contain NaN or Inf')
+            raise ValueError(
+                'SpectralRegLoss: the features contain NaN or Inf')
         z = z.to(torch.promote_types(z.dtype, torch.float32))
         # Under mixed precision too, the subspace and the tail are computed
         # in float32 at least: the tail is a small difference of large
@@ -243,7 +246,8 @@ class SpectralRegLoss(nn.Module):
     def _tail_loss(self, z: torch.Tensor) -> torch.Tensor:
         rows = global_count(z.shape[0], z.device)
         if self.rank >= min(rows, z.shape[1]):
-            tail = z - z.detach()  # Z_r == Z: zero loss, gradient kept in graph
+            tail = z - z.detach(
+            )  # Z_r == Z: zero loss, gradient kept in graph
         else:
             v = self._subspace(z.detach(), rows)
             tail = z - (z @ v) @ v.t()
