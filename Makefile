@@ -4,8 +4,9 @@
 #   make demo-colourisation, make demo-sat2map - the image-translation demos
 #   make demo-refilled - REFILLED on scikit-learn's digits (real data)
 #   make demo-two-teachers - the depth demo with two teachers at once
-#   make study, make study-quick - the cross-task study (docs/cross_task_study.md)
+#   make study, make study-quick - the cross-task study (docs/advanced/cross_task_study.md)
 #   make test   - the test suite
+#   make docs   - the documentation site (site/, from docs/ and mkdocs.yml)
 # The set-up (tools/install.sh) is idempotent: into ./.venv, mmcv's compiled
 # ops built once per machine and cached in ~/.cache/mmxtkd.
 VENV ?= .venv
@@ -13,7 +14,7 @@ PY := $(VENV)/bin/python
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
 .PHONY: install test demo demo-seg demo-colourisation demo-sat2map demo-refilled \
-	demo-two-teachers study study-quick
+	demo-two-teachers study study-quick docs
 
 install:
 	bash tools/install.sh --venv $(VENV)
@@ -44,3 +45,8 @@ study: install
 
 study-quick: install
 	$(PY) tools/analysis/cross_task_study.py --quick
+
+docs: install
+	$(PY) -m pip install --quiet -r requirements/docs.txt
+	$(PY) tools/misc/write_api_docs.py --check
+	$(VENV)/bin/mkdocs build --strict

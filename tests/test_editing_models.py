@@ -231,7 +231,8 @@ def test_init_weights_is_pix2pix_normal_init_despite_mmagic_2109():
     assert abs(float(bns.mean()) - 1.0) < 0.01
 
 
-# README's example: an mmagic user's own Pix2Pix config, distilled
+# docs/user_guides/configs.md's example: an mmagic user's own Pix2Pix
+# config, distilled
 USER_CONFIG = """\
 _base_ = 'mmagic::pix2pix/pix2pix_vanilla-unet-bn_1xb1-80kiters_facades.py'
 custom_imports = dict(
@@ -257,14 +258,14 @@ optim_wrapper = dict(
 """
 
 
-def test_an_mmagic_pix2pix_config_becomes_distilled_as_the_readme_says(
+def test_an_mmagic_pix2pix_config_becomes_distilled_as_the_docs_say(
         tmp_path, monkeypatch):
     from mmengine.config import Config
     from mmengine.optim import build_optim_wrapper
     from mmengine.registry import MODELS
 
     from conftest import REPO
-    with open(f'{REPO}/README.md') as f:
+    with open(f'{REPO}/docs/user_guides/configs.md') as f:
         assert USER_CONFIG in f.read()
     torch.manual_seed(0)
     from torchvision.models import resnet50

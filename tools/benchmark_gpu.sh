@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The GPU figures of docs/benchmarks.md, in one run on a CUDA machine that
+# The GPU figures of docs/advanced/benchmarks.md, in one run on a CUDA machine that
 # needs no network (about 10 minutes on one GPU and 16 cores):
 #
 #   bash tools/benchmark_gpu.sh [--wheelhouse DIR] [--venv DIR | --current-env |

@@ -154,7 +154,7 @@ class FrozenTeacher(BaseModule):
         input_size: resize inputs to this (h, w) before the teacher, e.g. a
             ViT's native (224, 224): cheaper, and the map is resized to the
             student's grid anyway, but the features change (see
-            docs/benchmarks.md).
+            docs/advanced/benchmarks.md).
         inference_mode: run under ``torch.inference_mode()`` (else
             ``torch.no_grad()``); the map is copied out of inference mode, so
             a projector may save it for its backward.
