@@ -7,10 +7,10 @@ import pytest
 import torch
 from mmengine.config import Config
 from mmengine.registry import MODELS
-from test_amp import depth_batch
 
 from conftest import REPO
 from mmxtkd.utils import build_in_own_scope
+from test_amp import depth_batch
 
 MAIN = osp.join(REPO,
                 'configs/depth/synthetic/mbv2_vitb-cls-teacher_inverted.py')
@@ -19,113 +19,61 @@ OK = None
 
 #: (id, {dotted key under model: value}, None or a regex of the error)
 CASES = [
-    ('traditional', {
-        'projector.type': 'mmxtkd.TraditionalProjector'
-    }, OK),
-    ('ensemble', {
-        'projector': dict(type='mmxtkd.ProjectorEnsemble')
-    }, OK),
-    ('loss weight', {
-        'distill_losses.fitnets.loss_weight': 0.25
-    }, OK),
-    ('at', {
-        'distill_losses': dict(at=dict(type='mmxtkd.ATLoss'))
-    }, OK),
-    ('pkt', {
-        'distill_losses': dict(pkt=dict(type='mmxtkd.PKTLoss'))
-    }, OK),
-    ('two losses', {
-        'distill_losses':
-        dict(
-            fitnets=FITNETS,
-            spectral=dict(type='mmxtkd.SpectralRegLoss', rank=2))
-    }, OK),
-    ('rank above channels', {
-        'distill_losses':
-        dict(
-            fitnets=FITNETS,
-            spectral=dict(type='mmxtkd.SpectralRegLoss', rank=5000))
-    }, OK),
-    ('teacher input size', {
-        'teacher.input_size': (32, 32)
-    }, OK),
-    ('teacher out_index', {
-        'teacher.out_index': 0
-    }, OK),
-    ('student feature index', {
-        'student_feature_index': -1
-    }, OK),
-    ('earlier student feature', {
-        'student_feature_index': 4,
-        'student_channels': 160
-    }, OK),
-    ('student_channels', {
-        'student_channels': 640
-    }, r'student_channels = 640, but the student map has 1280'),
-    ('teacher_channels', {
-        'teacher_channels': 512
-    }, r'teacher_channels = 512, but the teacher map has 768'),
-    ('projector in', {
-        'projector.in_channels': 100
-    }, r'projector.in_channels = 100, but the teacher map has 768'),
-    ('projector out', {
-        'projector.out_channels': 100
-    }, r'projector.out_channels = 100, but the student map has 1280'),
+    ('traditional', {'projector.type': 'mmxtkd.TraditionalProjector'}, OK),
+    ('ensemble', {'projector': dict(type='mmxtkd.ProjectorEnsemble')}, OK),
+    ('loss weight', {'distill_losses.fitnets.loss_weight': 0.25}, OK),
+    ('at', {'distill_losses': dict(at=dict(type='mmxtkd.ATLoss'))}, OK),
+    ('pkt', {'distill_losses': dict(pkt=dict(type='mmxtkd.PKTLoss'))}, OK),
+    ('two losses', {'distill_losses': dict(
+        fitnets=FITNETS,
+        spectral=dict(type='mmxtkd.SpectralRegLoss', rank=2))}, OK),
+    ('rank above channels', {'distill_losses': dict(
+        fitnets=FITNETS, spectral=dict(type='mmxtkd.SpectralRegLoss',
+                                  rank=5000))}, OK),
+    ('teacher input size', {'teacher.input_size': (32, 32)}, OK),
+    ('teacher out_index', {'teacher.out_index': 0}, OK),
+    ('student feature index', {'student_feature_index': -1}, OK),
+    ('earlier student feature', {'student_feature_index': 4,
+                                 'student_channels': 160}, OK),
+    ('student_channels', {'student_channels': 640},
+     r'student_channels = 640, but the student map has 1280'),
+    ('teacher_channels', {'teacher_channels': 512},
+     r'teacher_channels = 512, but the teacher map has 768'),
+    ('projector in', {'projector.in_channels': 100},
+     r'projector.in_channels = 100, but the teacher map has 768'),
+    ('projector out', {'projector.out_channels': 100},
+     r'projector.out_channels = 100, but the student map has 1280'),
     ('traditional with inverted channels', {
-        'projector':
-        dict(
-            type='mmxtkd.TraditionalProjector',
-            in_channels=768,
-            out_channels=1280)
-    }, r'projector.in_channels = 768, but the student map has 1280'),
-    ('projector type', {
-        'projector.type': 'mmxtkd.NoSuchProjector'
-    }, 'NoSuchProjector'),
-    ('loss type', {
-        'distill_losses.fitnets.type': 'mmxtkd.NoSuchLoss'
-    }, 'NoSuchLoss'),
-    ('no loss', {
-        'distill_losses': {}
-    }, r'distill_losses'),
-    ('no projector', {
-        'projector': None
-    }, r'do not match; a projector maps one side'),
-    ('projector without teacher', {
-        'teacher': None
-    }, r'teacher'),
-    ('teacher feature', {
-        'teacher.feature': 'no.such'
-    }, r"'no.such'"),
-    ('teacher out_index', {
-        'teacher.out_index': 3
-    }, r'out_index'),
-    ('teacher model', {
-        'teacher.model.type': 'mmpretrain.NoSuchNet'
-    }, 'NoSuchNet'),
-    ('teacher checkpoint', {
-        'teacher.checkpoint': 'no/such.pth'
-    }, r'teacher checkpoint not found: no/such.pth'),
-    ('student feature', {
-        'student_feature': 'no.such'
-    }, r"'no.such'"),
-    ('student feature module', {
-        'student_feature': 'student.decode_head'
-    }, r"'student.decode_head'"),
-    ('student feature never called', {
-        'student_feature': 'decode_head'
-    }, r"the student_feature 'decode_head' ran 0 times"),
-    ('student feature of another size', {
-        'student_feature': 'backbone.conv1'
-    }, r'student_channels = 1280, but the student map has 16 channels'),
-    ('student feature index', {
-        'student_feature_index': 9
-    }, r'student_feature_index'),
-    ('spectral rank', {
-        'distill_losses': dict(s=dict(type='mmxtkd.SpectralRegLoss', rank=0))
-    }, r'rank'),
-    ('loss weight type', {
-        'distill_losses.fitnets.loss_weight': 'heavy'
-    }, r'loss_weight'),
+        'projector': dict(type='mmxtkd.TraditionalProjector',
+                          in_channels=768, out_channels=1280)},
+     r'projector.in_channels = 768, but the student map has 1280'),
+    ('projector type', {'projector.type': 'mmxtkd.NoSuchProjector'},
+     'NoSuchProjector'),
+    ('loss type', {'distill_losses.fitnets.type': 'mmxtkd.NoSuchLoss'},
+     'NoSuchLoss'),
+    ('no loss', {'distill_losses': {}}, r'distill_losses'),
+    ('no projector', {'projector': None},
+     r'do not match; a projector maps one side'),
+    ('projector without teacher', {'teacher': None}, r'teacher'),
+    ('teacher feature', {'teacher.feature': 'no.such'}, r"'no.such'"),
+    ('teacher out_index', {'teacher.out_index': 3}, r'out_index'),
+    ('teacher model', {'teacher.model.type': 'mmpretrain.NoSuchNet'},
+     'NoSuchNet'),
+    ('teacher checkpoint', {'teacher.checkpoint': 'no/such.pth'},
+     r'teacher checkpoint not found: no/such.pth'),
+    ('student feature', {'student_feature': 'no.such'}, r"'no.such'"),
+    ('student feature module', {'student_feature': 'student.decode_head'},
+     r"'student.decode_head'"),
+    ('student feature never called', {'student_feature': 'decode_head'},
+     r"the student_feature 'decode_head' ran 0 times"),
+    ('student feature of another size', {'student_feature': 'backbone.conv1'},
+     r'student_channels = 1280, but the student map has 16 channels'),
+    ('student feature index', {'student_feature_index': 9},
+     r'student_feature_index'),
+    ('spectral rank', {'distill_losses': dict(
+        s=dict(type='mmxtkd.SpectralRegLoss', rank=0))}, r'rank'),
+    ('loss weight type', {'distill_losses.fitnets.loss_weight': 'heavy'},
+     r'loss_weight'),
 ]
 
 

@@ -126,6 +126,7 @@ def test_every_tasks_student_runs_on_cuda_without_mmcv_cuda_ops():
     pytest.importorskip('mmagic')
     from mmengine.logging import MessageHub
     from mmpretrain.structures import DataSample as ClsDataSample
+
     from test_amp import seg_batch, task_model, translation_batch
 
     def to_cuda(value):

@@ -9,11 +9,11 @@ import pytest
 import torch
 from mmengine.logging import MessageHub
 from mmpretrain.structures import DataSample
-from test_distiller import STUDENT, TEACHER  # the tiny classifier pair
 
 from mmxtkd.analysis.decomposition import loss_decomposition
 from mmxtkd.engine import SpectralRankHook
 from mmxtkd.models import CrossTaskDistiller
+from test_distiller import STUDENT, TEACHER  # the tiny classifier pair
 
 
 def orthonormal(rows: int, cols: int, seed: int) -> torch.Tensor:

@@ -5,11 +5,11 @@ import numpy as np
 import pytest
 import torch
 from mmpretrain.structures import DataSample
-from test_distiller import STUDENT, TEACHER
 
 from mmxtkd.engine import TeacherClassCentresHook
 from mmxtkd.models import CrossTaskDistiller, FeatureDistillation
 from mmxtkd.models.losses.refilled import pooled_embedding
+from test_distiller import STUDENT, TEACHER
 
 STAGE1 = dict(triplet=dict(type='mmxtkd.TripletProbabilityLoss', margin=2.0))
 STAGE2 = dict(local=dict(type='mmxtkd.ClassMeanKDLoss'))

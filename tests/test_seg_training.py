@@ -11,11 +11,11 @@ import numpy as np
 import torch
 from mmengine.config import Config
 from mmengine.runner import Runner
-from test_seg_data import coco_instances, write
 
 import mmxtkd  # noqa: F401  (allow-lists mmengine checkpoint types)
 from conftest import REPO, LossRecorder
 from mmxtkd.datasets import instances_to_label_maps, make_synthetic_ade
+from test_seg_data import coco_instances, write
 
 # What a CPU can afford: 64x64 crops of 2 images, one epoch (the schedule,
 # models, weights and metric are the config's).

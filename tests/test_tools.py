@@ -136,9 +136,9 @@ def test_test_tool_evaluates_the_student_alone(trained, tiny_image_folder,
     pkl = str(tmp_path / 'preds.pkl')
     out = run_script(
         osp.join(REPO, 'tools/test.py'), TINY_CONFIG,
-        osp.join(work,
-                 'iter_12.pth'), '--work-dir', str(tmp_path), '--out', pkl,
-        *data_options(tiny_image_folder)[:-2], 'visualizer.name=tested',
+        osp.join(work, 'iter_12.pth'), '--work-dir', str(tmp_path),
+        '--out', pkl, *data_options(tiny_image_folder)[:-2],
+        'visualizer.name=tested',
         'model.teacher.checkpoint=/nowhere/teacher.pth')
     assert 'accuracy/top1' in out
     assert 'testing the student alone' in out
@@ -299,9 +299,9 @@ def test_export_student_loads_strictly_into_the_plain_student(
     out = str(tmp_path / 'student.pth')
     ckpt = osp.join(trained[0], 'iter_12.pth')
     log = run_script(
-        osp.join(REPO,
-                 'tools/model_converters/export_student.py'), TINY_CONFIG,
-        ckpt, out, '--cfg-options', 'model.teacher.checkpoint=/nowhere.pth')
+        osp.join(REPO, 'tools/model_converters/export_student.py'),
+        TINY_CONFIG, ckpt, out,
+        '--cfg-options', 'model.teacher.checkpoint=/nowhere.pth')
     assert 'student.py' in log
     state = torch.load(out, map_location='cpu', weights_only=True)
     assert not any(k.startswith(('student.', 'distill.'))
