@@ -13,6 +13,10 @@ A ``paper_results.yml`` names its family in a ``collection`` section::
       task: Depth Estimation
       paper: Learning to Project for Cross-Task Knowledge Distillation
       datasets: {.: NYUv2}        # config sub-folder -> data set
+      demos: {synthetic: 'synthetic rooms, NYUv2 layout'}
+
+``demos`` are sub-folders of configs listed without paper cells (the demos'
+twins on synthetic data share their names with the paper's configs).
 """
 import glob
 import os.path as osp
@@ -66,12 +70,13 @@ def metafile(paper_file: str) -> dict:
     meta = spec['collection']
     folder = osp.dirname(paper_file)
     task = osp.basename(folder)
+    folders = dict(meta['datasets'], **meta.get('demos', {}))
     models = []
-    for rel in family_configs(folder, meta['datasets']):
+    for rel in family_configs(folder, folders):
         sub = osp.dirname(rel) or '.'
-        dataset = meta['datasets'][sub]
+        dataset = folders[sub]
         stem = osp.splitext(osp.basename(rel))[0]
-        cells = _cells(spec, stem)
+        cells = _cells(spec, stem) if sub in meta['datasets'] else []
         metadata = {'Training Data': dataset}
         if cells:
             metadata['Paper Tables'] = [t for c in cells for t in c['tables']]
@@ -89,8 +94,7 @@ def metafile(paper_file: str) -> dict:
     return {
         'Collections': [{
             'Name': meta['name'],
-            'Metadata': {'Training Data': sorted(set(
-                meta['datasets'].values()))},
+            'Metadata': {'Training Data': sorted(set(folders.values()))},
             'Paper': meta['paper'],
             'README': 'README.md',  # modelindex resolves it from here
         }],
