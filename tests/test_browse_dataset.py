@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 import torch
 from mmengine.structures import PixelData
+from mmpretrain.structures import DataSample
 from mmseg.structures import SegDataSample
 
 from conftest import REPO, run_script
@@ -69,6 +70,19 @@ def test_panels_of_each_kind():
     assert (out[:, 9] == out[:, :6][:, 3]).all()  # the ignored column
     pair = sample_panels({'inputs': {'img_a': image, 'img_b': image}})
     assert pair.shape == (4 + 18, 12, 3)
+    depth = SegDataSample(gt_depth_map=PixelData(
+        data=torch.arange(24.0).reshape(1, 4, 6)))
+    out = sample_panels({'inputs': image, 'data_samples': depth})
+    assert (out[:, 6:] == depth_colour_map(torch.arange(24.0).reshape(
+        1, 4, 6))).all()
+    labelled = DataSample().set_gt_label(1)
+    out = sample_panels({'inputs': image, 'data_samples': labelled},
+                        {'classes': ('cat', 'dog')})
+    assert out.shape == (4 + 18, 6, 3)
+    caption = np.zeros((18, 6, 3), np.uint8)
+    cv2.putText(caption, '1 dog', (2, 13), cv2.FONT_HERSHEY_SIMPLEX, 0.4,
+                (255, 255, 255), 1, cv2.LINE_AA)
+    assert (out[4:] == caption).all()
 
 
 def test_the_tool_writes_depth_and_translation_samples(tmp_path):
