@@ -82,3 +82,16 @@ def test_the_api_reference_is_current(tmp_path, capsys):
     for registry in (MODELS, HOOKS):
         for name in registry.module_dict:
             assert f'| `{name}` |' in api
+
+
+def test_the_composition_example_is_the_real_config():
+    """The config quoted in docs/user_guides/configs.md is the file it
+    names, comments aside."""
+    with open(osp.join(REPO, 'docs', 'user_guides', 'configs.md'),
+              encoding='utf-8') as f:
+        guide = f.read()
+    name = 'configs/depth/mbv2_vitb-cls-teacher_inverted.py'
+    quoted = guide.split(f'# {name}\n', 1)[1].split('```', 1)[0]
+    with open(osp.join(REPO, name)) as f:
+        real = ''.join(line for line in f if not line.startswith('#'))
+    assert quoted == real
