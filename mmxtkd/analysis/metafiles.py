@@ -77,20 +77,18 @@ def metafile(paper_file: str) -> dict:
         dataset = folders[sub]
         stem = osp.splitext(osp.basename(rel))[0]
         cells = _cells(spec, stem) if sub in meta['datasets'] else []
-        metadata = {'Training Data': dataset}
-        if cells:
-            metadata['Paper Tables'] = [t for c in cells for t in c['tables']]
-        models.append({
+        model = {
             'Name': osp.splitext(rel)[0],
             'In Collection': meta['name'],
             'Config': f'configs/{task}/{rel}',
-            'Metadata': metadata,
-            'Results': [{'Task': meta['task'], 'Dataset': dataset,
-                         'Metrics': c['metrics']} for c in cells] or None,
-        })
-    for model in models:
-        if model['Results'] is None:
-            del model['Results']
+            'Metadata': {'Training Data': dataset},
+        }
+        if cells:
+            model['Metadata']['Paper Tables'] = [
+                t for c in cells for t in c['tables']]
+            model['Results'] = [{'Task': meta['task'], 'Dataset': dataset,
+                                 'Metrics': c['metrics']} for c in cells]
+        models.append(model)
     return {
         'Collections': [{
             'Name': meta['name'],

@@ -19,7 +19,7 @@ from .results import format_paper_number, load_paper_tables, paper_value
 WRITER = ('written from paper_results.yml by tools/analysis/'
           'collect_results.py --paper-only --write; do not edit')
 BLOCK = re.compile(
-    r'<!-- paper table (?P<name>\S+) \(.*?\) -->\n(?P<body>.*?)'
+    r'<!-- paper table (?P<name>\S+) \(.*?\) -->\n.*?'
     r'<!-- end of paper table (?P=name) -->', re.S)
 
 
@@ -30,9 +30,12 @@ def _metrics_shown(spec: dict, table: dict) -> List[str]:
     return [m for m in spec['metrics'] if m in given]
 
 
-def _value(table: dict, config: str, metric: str) -> str:
-    value = table.get('paper', {}).get(config, {}).get(metric)
-    return format_paper_number(*paper_value(value))
+def _numbers(table: dict, config: str, metrics: List[str]) -> List[str]:
+    """The paper's ``metrics`` of ``config`` in ``table`` ('' where it
+    gives none)."""
+    values = table.get('paper', {}).get(config, {})
+    return [format_paper_number(*paper_value(values.get(m)))
+            for m in metrics]
 
 
 def _name(config: str) -> str:
@@ -50,7 +53,7 @@ def paper_table_markdown(spec: dict, table: dict) -> str:
     metrics = _metrics_shown(spec, table)
     if 'configs' in table:
         head = ['config'] + metrics
-        lines = [[_name(c)] + [_value(table, c, m) for m in metrics]
+        lines = [[_name(c)] + _numbers(table, c, metrics)
                  for c in table['configs']]
     else:
         head = ([table.get('row_label', 'method'), 'traditional config'] +
@@ -59,13 +62,12 @@ def paper_table_markdown(spec: dict, table: dict) -> str:
         if table.get('baseline'):
             base = table['baseline']
             lines.append(['no teacher', _name(base)] +
-                         [_value(table, base, m) for m in metrics] +
+                         _numbers(table, base, metrics) +
                          [''] * (len(metrics) + 1))
         for label, trad, inv in table['rows']:
             lines.append([label, _name(trad)] +
-                         [_value(table, trad, m) for m in metrics] +
-                         [_name(inv)] +
-                         [_value(table, inv, m) for m in metrics])
+                         _numbers(table, trad, metrics) + [_name(inv)] +
+                         _numbers(table, inv, metrics))
     rows = [head, ['---'] * len(head)] + lines
     return ''.join('| ' + ' | '.join(r) + ' |\n' for r in rows)
 

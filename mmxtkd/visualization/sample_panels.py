@@ -11,8 +11,10 @@ import cv2
 import numpy as np
 import torch
 
-#: colour of pixels without a label (depth 0, or the ignore index)
+#: colour of pixels without a depth
 UNLABELLED = (0, 0, 0)
+#: the label mmseg's pipelines give pixels without a class
+IGNORE_INDEX = 255
 
 
 def image_array(image: torch.Tensor) -> np.ndarray:
@@ -61,7 +63,7 @@ def seg_palette(num_classes: int,
 
 
 def seg_overlay(image: np.ndarray, labels: torch.Tensor,
-                palette: np.ndarray, ignore_index: int = 255,
+                palette: np.ndarray, ignore_index: int = IGNORE_INDEX,
                 alpha: float = 0.5) -> np.ndarray:
     """``image`` (H, W, 3) with each labelled pixel of ``labels`` (1, H, W)
     blended with its class colour; ignored pixels keep the image."""
@@ -119,7 +121,7 @@ def sample_panels(sample: dict, metainfo: Optional[dict] = None
     if 'gt_sem_seg' in fields:
         classes = metainfo.get('classes') or ()
         labels = data.gt_sem_seg.data
-        present = labels[labels != 255]
+        present = labels[labels != IGNORE_INDEX]
         count = max(len(classes),
                     int(present.max()) + 1 if present.numel() else 1)
         palette = seg_palette(count, metainfo.get('palette'))
