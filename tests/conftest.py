@@ -1,5 +1,6 @@
 import contextlib
 import io
+import os
 import os.path as osp
 import runpy
 import sys
@@ -10,6 +11,9 @@ import torch
 from mmengine.hooks import Hook
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+# a tool run (training on several processes above all) that dies of a
+# signal prints every thread's Python stack, so its log says where
+os.environ.setdefault('PYTHONFAULTHANDLER', '1')
 TINY_CONFIG = osp.join(REPO, 'tests', 'data', 'configs',
                        'tiny_cls_random-teacher_inverted.py')
 
@@ -35,7 +39,6 @@ def write_tiny_image_folder(root: str,
     rng = np.random.default_rng(0)
     for label, base in (('dark', 60), ('bright', 190)):
         folder = osp.join(root, label)
-        import os
         os.makedirs(folder, exist_ok=True)
         for i in range(per_class):
             img = np.clip(base + rng.normal(0, 25, (size, size, 3)), 0, 255)

@@ -85,7 +85,8 @@ def tool(cmd, cwd, **env):
                          env=dict(os.environ, PYTHONPATH=REPO, PATH=path,
                                   **env))
     log = out.stdout + out.stderr
-    assert out.returncode == 0, log[-6000:]
+    assert out.returncode == 0, (f'stdout ends:\n{out.stdout[-3000:]}\n'
+                                 f'stderr ends:\n{out.stderr[-3000:]}')
     return log
 
 

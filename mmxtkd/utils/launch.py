@@ -2,6 +2,7 @@
 common command-line options, loading the config they run, running
 distributed on CPUs, and mixed precision."""
 import argparse
+import gc
 import logging
 import os
 import os.path as osp
@@ -109,13 +110,21 @@ def adapt_to_cpu_distributed(cfg: Config) -> None:
 
 
 def finish_distributed() -> None:
-    """Tear the process group down before the interpreter exits: left to
-    interpreter shutdown, gloo's threads can abort a finished process
-    ('terminate called without an active exception')."""
+    """Tear the process group down before the interpreter exits; call it
+    once the runner is released (``del runner``).
+
+    The DDP wrappers' reducers hold the process group, and gloo's
+    ``shutdown`` stops nothing, so its threads live as long as the model:
+    left to interpreter shutdown, a thread that still holds tensors aborts
+    the finished process ('terminate called without an active
+    exception'). Collected here, the model and then the group go while the
+    interpreter is whole."""
     import torch.distributed as dist
+    gc.collect()
     if dist.is_available() and dist.is_initialized():
         dist.barrier()
         dist.destroy_process_group()
+    gc.collect()
 
 
 def use_amp_optim_wrapper(cfg: Config, dtype: str) -> None:

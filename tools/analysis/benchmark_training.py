@@ -79,6 +79,7 @@ def main(argv=None) -> dict:
         torch.cuda.reset_peak_memory_stats()
     runner.train()
     hub = runner.message_hub
+    del runner  # its DDP wrappers hold the process group
     batch = cfg.train_dataloader.batch_size * get_world_size()
     summary = speed_summary(hub.get_scalar('train/time').data[0],
                             hub.get_scalar('train/data_time').data[0],
