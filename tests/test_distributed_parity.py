@@ -42,7 +42,7 @@ def one_step(rank: int, world: int, out: str) -> None:
     from mmengine.model import MMDistributedDataParallel
     from mmengine.registry import MODELS
 
-    from mmxtkd.utils import build_in_own_scope
+    from mmxtkd.utils import build_in_own_scope, finish_distributed
     if world > 1:
         os.environ.update(MASTER_ADDR='127.0.0.1', MASTER_PORT='29631')
         dist.init_process_group('gloo', rank=rank, world_size=world)
@@ -61,7 +61,8 @@ def one_step(rank: int, world: int, out: str) -> None:
         state = (model.module if world > 1 else model).state_dict()
         torch.save(state, out)
     if world > 1:
-        dist.destroy_process_group()
+        del model  # the DDP wrapper holds the process group
+        finish_distributed()
 
 
 def test_two_processes_step_as_one_with_the_whole_batch(tmp_path):
