@@ -113,18 +113,18 @@ def finish_distributed() -> None:
     """Tear the process group down before the interpreter exits; call it
     once the runner is released (``del runner``).
 
-    The DDP wrappers' reducers hold the process group, and gloo's
-    ``shutdown`` stops nothing, so its threads live as long as the model:
-    left to interpreter shutdown, a thread that still holds tensors aborts
-    the finished process ('terminate called without an active
-    exception'). Collected here, the model and then the group go while the
-    interpreter is whole."""
+    The DDP wrappers hold the process group, and destroying the group
+    stops none of gloo's threads while a wrapper lives (2 run loops and a
+    TCP loop, tests/test_distributed_parity.py): left to interpreter
+    shutdown, they can abort the finished process ('terminate called
+    without an active exception'). Collected here, the model and then the
+    group go, and their threads with them, while the interpreter is
+    whole."""
     import torch.distributed as dist
     gc.collect()
     if dist.is_available() and dist.is_initialized():
         dist.barrier()
         dist.destroy_process_group()
-    gc.collect()
 
 
 def use_amp_optim_wrapper(cfg: Config, dtype: str) -> None:
