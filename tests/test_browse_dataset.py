@@ -16,7 +16,7 @@ from conftest import REPO, run_script
 from mmxtkd.datasets import make_synthetic_colourisation, make_synthetic_nyu
 from mmxtkd.visualization import (depth_colour_map, sample_panels, seg_overlay,
                                   seg_palette)
-from mmxtkd.visualization.sample_panels import image_array
+from mmxtkd.visualization.sample_panels import image_array, with_caption
 
 TOOL = osp.join(REPO, 'tools', 'analysis', 'browse_dataset.py')
 
@@ -79,10 +79,19 @@ def test_panels_of_each_kind():
     out = sample_panels({'inputs': image, 'data_samples': labelled},
                         {'classes': ('cat', 'dog')})
     assert out.shape == (4 + 18, 6, 3)
-    caption = np.zeros((18, 6, 3), np.uint8)
+    assert (out[4:] == with_caption(out[:4], '1 dog')[4:]).all()
+
+
+def test_a_caption_is_drawn_as_is_where_it_fits_and_smaller_where_not():
+    wide = with_caption(np.zeros((4, 200, 3), np.uint8), '1 dog')
+    caption = np.zeros((18, 200, 3), np.uint8)
     cv2.putText(caption, '1 dog', (2, 13), cv2.FONT_HERSHEY_SIMPLEX, 0.4,
                 (255, 255, 255), 1, cv2.LINE_AA)
-    assert (out[4:] == caption).all()
+    assert (wide[4:] == caption).all()
+    # a 64-pixel tile's key (sat2map's img_aerial) ran past its edge at 0.4
+    narrow = with_caption(np.zeros((4, 64, 3), np.uint8), 'img_aerial')
+    lit = np.nonzero(narrow[4:].max(axis=(0, 2)))[0]
+    assert lit.max() <= 61 and lit.max() - lit.min() > 48
 
 
 def test_the_tool_writes_depth_and_translation_samples(tmp_path):

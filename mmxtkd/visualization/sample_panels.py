@@ -81,10 +81,14 @@ def seg_overlay(image: np.ndarray, labels: torch.Tensor,
 
 
 def with_caption(image: np.ndarray, text: str) -> np.ndarray:
-    """``image`` above a strip holding ``text``."""
+    """``image`` above a strip holding ``text``, made smaller where it would
+    run past a narrow image's edge."""
+    font, scale = cv2.FONT_HERSHEY_SIMPLEX, 0.4
+    (width, _), _ = cv2.getTextSize(text, font, scale, 1)
+    scale *= min(1.0, (image.shape[1] - 4) / max(width, 1))
     strip = np.zeros((18, image.shape[1], 3), np.uint8)
-    cv2.putText(strip, text, (2, 13), cv2.FONT_HERSHEY_SIMPLEX, 0.4,
-                (255, 255, 255), 1, cv2.LINE_AA)
+    cv2.putText(strip, text, (2, 13), font, scale, (255, 255, 255), 1,
+                cv2.LINE_AA)
     return np.concatenate([image, strip], axis=0)
 
 
