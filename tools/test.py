@@ -100,8 +100,7 @@ def main():
     check_test_fits(runner.model.module if args.tta else runner.model,
                     args.checkpoint, args.allow_missing)
     runner.test()
-    del runner  # its DDP wrapper holds the process group
-    finish_distributed()
+    finish_distributed(runner)
 
 
 if __name__ == '__main__':

@@ -68,8 +68,7 @@ def main():
     if continued:
         runner.logger.info(continued)
     runner.train()
-    del runner  # its DDP wrappers hold the process group
-    finish_distributed()
+    finish_distributed(runner)
 
 
 if __name__ == '__main__':

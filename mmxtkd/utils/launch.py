@@ -6,9 +6,13 @@ import gc
 import logging
 import os
 import os.path as osp
+from typing import TYPE_CHECKING, Optional
 
 from mmengine.config import Config, DictAction
 from mmengine.logging import print_log
+
+if TYPE_CHECKING:
+    from mmengine.runner import Runner
 
 
 def add_common_arguments(parser: argparse.ArgumentParser) -> None:
@@ -109,22 +113,26 @@ def adapt_to_cpu_distributed(cfg: Config) -> None:
               f"{dist_cfg['backend']}", logger='current')
 
 
-def finish_distributed() -> None:
-    """Tear the process group down before the interpreter exits; call it
-    once the runner is released (``del runner``).
+def finish_distributed(runner: Optional['Runner'] = None) -> None:
+    """Tear the process group down before the interpreter exits, the
+    ``runner``'s model first.
 
-    The DDP wrappers hold the process group, and destroying the group
-    stops none of gloo's threads while a wrapper lives (2 run loops and a
-    TCP loop, tests/test_distributed_parity.py): left to interpreter
-    shutdown, they can abort the finished process ('terminate called
-    without an active exception'). Collected here, the model and then the
-    group go, and their threads with them, while the interpreter is
-    whole."""
+    The DDP wrappers hold the group, and destroying it stops none of gloo's
+    threads while a wrapper lives (2 run loops and a TCP loop,
+    tests/test_distributed_parity.py): left to interpreter shutdown, they
+    can abort the finished process ('terminate called without an active
+    exception'). So the model is dropped and collected, then the group
+    goes, while the interpreter is whole. The runner itself stays: collected
+    with it, its data loaders' persistent workers would miss their stop
+    signal and each wait out torch's 5 s before being killed."""
     import torch.distributed as dist
+    if not (dist.is_available() and dist.is_initialized()):
+        return
+    if runner is not None:
+        runner.model = None
     gc.collect()
-    if dist.is_available() and dist.is_initialized():
-        dist.barrier()
-        dist.destroy_process_group()
+    dist.barrier()
+    dist.destroy_process_group()
 
 
 def use_amp_optim_wrapper(cfg: Config, dtype: str) -> None:

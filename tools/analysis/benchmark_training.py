@@ -79,7 +79,6 @@ def main(argv=None) -> dict:
         torch.cuda.reset_peak_memory_stats()
     runner.train()
     hub = runner.message_hub
-    del runner  # its DDP wrappers hold the process group
     batch = cfg.train_dataloader.batch_size * get_world_size()
     summary = speed_summary(hub.get_scalar('train/time').data[0],
                             hub.get_scalar('train/data_time').data[0],
@@ -107,7 +106,7 @@ def main(argv=None) -> dict:
         if args.out:
             with open(args.out, 'w') as f:
                 json.dump(summary, f, indent=1)
-    finish_distributed()
+    finish_distributed(runner)
     return summary
 
 
