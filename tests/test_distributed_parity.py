@@ -3,8 +3,9 @@ process with the whole batch, for a distilled student without batch
 statistics (GroupNorm): mmengine's DDP wrapper and the distiller's
 train_step, as tools/dist_train.sh runs them; then torn down as the tools
 do, the DDP wrapper released and finish_distributed called, no gloo thread
-is left for the interpreter's shutdown to meet (where one aborted a finished
-process: SIGABRT, 'terminate called without an active exception')."""
+is left for the interpreter's shutdown to meet (where gloo's threads can
+abort a finished process: SIGABRT, 'terminate called without an active
+exception')."""
 import os
 
 import torch

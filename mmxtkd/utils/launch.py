@@ -115,7 +115,7 @@ def adapt_to_cpu_distributed(cfg: Config) -> None:
 
 def finish_distributed(runner: Optional['Runner'] = None) -> None:
     """Tear the process group down before the interpreter exits, the
-    ``runner``'s model first.
+    ``runner``'s model first (the runner cannot train or test after).
 
     The DDP wrappers hold the group, and destroying it stops none of gloo's
     threads while a wrapper lives (2 run loops and a TCP loop,
