@@ -75,7 +75,8 @@ def one_step(rank: int, world: int, out: str) -> None:
         running = gloo_threads()
         del model  # the DDP wrapper holds the process group
         finish_distributed()
-        assert running and not gloo_threads(), (running, gloo_threads())
+        left = gloo_threads()
+        assert running and not left, (running, left)
 
 
 def test_two_processes_step_as_one_with_the_whole_batch(tmp_path):
