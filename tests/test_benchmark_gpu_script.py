@@ -31,7 +31,8 @@ def test_every_config_and_tool_it_runs_exists():
 
 
 def test_help_and_a_wrong_argument():
-    assert 'GPU figures' in run('--help').stdout
+    help_text = run('--help').stdout
+    assert 'GPU figures' in help_text and '--no-tests' in help_text
     wrong = run('--iterations', '3')
     assert wrong.returncode == 2 and "unknown argument '--iterations'" in \
         wrong.stderr

@@ -3,11 +3,13 @@
 # needs no network (about 10 minutes on one GPU and 16 cores):
 #
 #   bash tools/benchmark_gpu.sh [--wheelhouse DIR] [--venv DIR | --current-env |
-#       --no-install] [--out DIR] [--iters 200] [--quick] [--allow-cpu]
+#       --no-install] [--out DIR] [--iters 200] [--quick] [--no-tests]
+#       [--allow-cpu]
 #
 #   1. install: tools/install.sh (with --wheelhouse: offline) with mmcv's CPU
 #      ops only, built with all cores (no mmxtkd config calls an mmcv CUDA op)
-#   2. the GPU tests: tests/test_cuda.py and tests/test_mmcv_ops.py
+#   2. the GPU tests: tests/test_cuda.py and tests/test_mmcv_ops.py (not with
+#      --no-tests, e.g. for a full-size pass after a --quick one)
 #   3. the synthetic data sets written at the real ones' sizes (NYUv2 480x640,
 #      ADE20K 512x683, facades 256x256 pairs, maps 600x600), in parallel
 #   4. tools/analysis/benchmark_distill.py on the main depth config at the
@@ -29,6 +31,7 @@ WHEEL_ARGS=()
 DO_INSTALL=1
 ITERS=200
 QUICK=0
+TESTS=1
 ALLOW_CPU=0
 
 while [ $# -gt 0 ]; do
@@ -40,8 +43,9 @@ while [ $# -gt 0 ]; do
     --out) OUT="$2"; shift 2 ;;
     --iters) ITERS="$2"; shift 2 ;;
     --quick) QUICK=1; shift ;;
+    --no-tests) TESTS=0; shift ;;
     --allow-cpu) ALLOW_CPU=1; shift ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "benchmark_gpu.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -93,7 +97,7 @@ if ! "$PY" -c 'import torch, sys; sys.exit(not torch.cuda.is_available())'; then
 fi
 
 # ------------------------------------------------------ 2. the GPU tests ----
-step gpu_tests "$PY" -m pytest -q -p no:cacheprovider tests/test_cuda.py tests/test_mmcv_ops.py
+[ "$TESTS" = 0 ] || step gpu_tests "$PY" -m pytest -q -p no:cacheprovider tests/test_cuda.py tests/test_mmcv_ops.py
 
 # ------------------------------------------------------------ 3. data sets ----
 if [ "$QUICK" = 1 ]; then
