@@ -379,3 +379,65 @@ def test_a_resumed_run_ends_as_the_uninterrupted_one(tiny_image_folder,
                                torch.as_tensor(value)), (index, name)
     assert resumed['param_schedulers'] == whole['param_schedulers']
     assert resumed['meta']['seed'] == whole['meta']['seed'] == 0
+
+
+def with_meta(path: str, **meta) -> None:
+    """Rewrite the checkpoint ``path`` with ``meta`` entries replaced (a
+    file that still passes torch's weights-only check)."""
+    ckpt = torch.load(path, map_location='cpu', weights_only=True)
+    ckpt['meta'].update(meta)
+    torch.save(ckpt, path)
+
+
+def test_a_checkpoint_config_that_holds_code_runs_nothing(
+        trained, tiny_image_folder, tmp_path):
+    """Code in a checkpoint's saved config text (as meta 'cfg', or as the
+    'config' that mmengine's resume would evaluate) is never executed:
+    resumed from the work dir's newest file it continues (the name and the
+    settings that are data still compared); given as load_from with a
+    'config' text it is refused, naming the file."""
+    marker = tmp_path / 'ran'
+    code = f"__import__('pathlib').Path({str(marker)!r}).touch()\n"
+    work = copy_run(trained[0], tmp_path / 'work', upto=8)
+    path = osp.join(work, 'iter_8.pth')
+    saved = torch.load(path, map_location='cpu', weights_only=True)
+    text = saved['meta']['cfg']
+    with_meta(path, cfg=code + text + 'model = dict(x=' + code + ')\n')
+    log = run_script(osp.join(REPO, 'tools/train.py'), TINY_CONFIG,
+                     '--work-dir', work, '--resume',
+                     *data_options(tiny_image_folder, 10))
+    assert 'Iter(train) [ 9/10]' in log
+    assert not marker.exists()
+    # the same text with another config's name: the settings that hold code
+    # are not read, so the names alone decide, and they differ
+    other = str(tmp_path / 'other.pth')
+    torch.save(saved, other)
+    with_meta(other, cfg=code + text.replace(
+        "config_name = 'tiny_cls_random-teacher_inverted'",
+        "config_name = 'other'") + 'model = dict(x=' + code + ')\n')
+    with pytest.raises(RuntimeError, match=r"other.pth: it was written by a "
+                       r"run of the config 'other'.*not plain data"):
+        run_script(osp.join(REPO, 'tools/train.py'), TINY_CONFIG,
+                   '--work-dir', str(tmp_path / 'w2'), '--resume',
+                   *data_options(tiny_image_folder, 10),
+                   f'load_from={other}')
+    with_meta(other, cfg=text, config=code)
+    with pytest.raises(RuntimeError, match=r"refusing to resume from .*"
+                       r"other.pth: its meta holds a 'config' text"):
+        run_script(osp.join(REPO, 'tools/train.py'), TINY_CONFIG,
+                   '--work-dir', str(tmp_path / 'w3'), '--resume',
+                   *data_options(tiny_image_folder, 10),
+                   f'load_from={other}')
+    assert not marker.exists()
+
+
+def test_the_saved_config_is_read_as_data():
+    from mmxtkd.utils.config_literals import read_literal_assignments
+    text = ("a = dict(b=[1, -2.5, (3, )], c={'k': None}, d=True)\n"
+            "e = __import__('os').getcwd()\nf = 'x'\nf = g\n"
+            "import os\nos.system('exit 1')\n")
+    assert read_literal_assignments(text, 'aef') == dict(
+        a=dict(b=[1, -2.5, (3, )], c={'k': None}, d=True))
+    assert read_literal_assignments('a = (', 'a') == {}
+    assert read_literal_assignments('a = ' + '[' * 10000 + ']' * 10000,
+                                    'a') == {}

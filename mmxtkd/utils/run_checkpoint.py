@@ -13,6 +13,7 @@ from mmengine.config import Config
 from mmengine.logging import print_log
 from mmengine.model import is_model_wrapper
 
+from .config_literals import read_literal_assignments
 from .pretrained import first_few, read_state_dict, shape_mismatches
 
 
@@ -76,21 +77,41 @@ def _flat(cfg: dict, prefix: str = '') -> Dict[str, object]:
     return out
 
 
-def _saved_config(path: str) -> Optional[Config]:
-    """The config mmengine saved in the checkpoint's meta, if any."""
+#: what the resume checks read of the config saved in a checkpoint
+SAVED_SETTINGS = ('config_name', 'model', 'train_dataloader')
+
+
+def saved_settings(path: str) -> Dict[str, object]:
+    """The config name, model and training data settings of the run that
+    wrote the checkpoint ``path``, read from the config text mmengine saved
+    in its meta as data (:mod:`.config_literals`): nothing in the file is
+    executed. Settings that are not plain data are left out. A meta with a
+    ``config`` text is refused: mmengine's ``Runner.resume`` would execute
+    it, and neither mmengine 0.x nor mmxtkd writes one."""
     from mmengine.runner.checkpoint import _load_checkpoint
     meta = _load_checkpoint(path, map_location='cpu').get('meta', {})
-    if not isinstance(meta.get('cfg'), str):
-        return None
-    return Config.fromstring(meta['cfg'], '.py')
+    if not isinstance(meta, dict):
+        return {}
+    if 'config' in meta:
+        raise RuntimeError(
+            f"refusing to resume from {path}: its meta holds a 'config' "
+            "text, which mmengine's Runner.resume would run as Python. "
+            "mmengine and mmxtkd save the config as 'cfg'; this file was "
+            'written by something else. Load its weights with --cfg-options '
+            'load_from=... (without --resume) if you trust them.')
+    text = meta.get('cfg')
+    if not isinstance(text, str):
+        return {}
+    return read_literal_assignments(text, SAVED_SETTINGS)
 
 
-def _experiment(cfg: Config) -> Dict[str, object]:
+def _experiment(settings: dict) -> Dict[str, object]:
     """What makes a run the run it is: its model and training data set, as
     flat ``key: value`` pairs."""
-    data = cfg.get('train_dataloader', {}).get('dataset', {})
-    return dict(_flat(cfg.model.to_dict(), 'model.'),
-                **_flat(dict(data), 'train_dataloader.dataset.'))
+    data = settings.get('train_dataloader') or {}
+    return dict(_flat(settings.get('model') or {}, 'model.'),
+                **_flat(dict(data.get('dataset') or {}),
+                        'train_dataloader.dataset.'))
 
 
 def check_resume_same_config(path: str, cfg: Config) -> str:
@@ -101,13 +122,27 @@ def check_resume_same_config(path: str, cfg: Config) -> str:
     data set's config and another's) would otherwise continue each other's
     runs. A config of another name that trains the same model on the same
     data (one that inherits the run's and lengthens its schedule) continues
-    it; the message to log then is returned ('' for the same config)."""
-    saved = _saved_config(path)
-    then = saved.get('config_name') if saved is not None else None
-    now = cfg.get('config_name')
-    if then is None or now is None or then == now:
+    it. When the saved model or data settings are not plain data, the
+    configs are compared by name alone. Returns the note to log ('' for the
+    same config)."""
+    saved = saved_settings(path)
+    then, now = saved.get('config_name'), cfg.get('config_name')
+    if then is None or now is None:
+        return (f'--resume: {path} does not name the config that wrote it; '
+                'resuming without comparing configs')
+    if then == now:
         return ''
-    before, after = _experiment(saved), _experiment(cfg)
+    if 'model' not in saved or 'train_dataloader' not in saved:
+        raise RuntimeError(
+            f'cannot resume from {path}: it was written by a run of the '
+            f'config {then!r}, and this run is of {now!r}; the model and '
+            'data settings saved with it are not plain data, so the two '
+            f'cannot be compared. Resume with {then!r}, or train {now!r} '
+            'into another --work-dir.')
+    before = _experiment(saved)
+    after = _experiment(dict(model=cfg.model.to_dict(),
+                             train_dataloader=cfg.get('train_dataloader',
+                                                      {})))
     differ = [f'{k}: {before.get(k)!r} then, {after.get(k)!r} now'
               for k in sorted(set(before) | set(after))
               if before.get(k) != after.get(k)]
@@ -134,10 +169,10 @@ def check_resume_fits(model: nn.Module, path: str, cfg: Config) -> None:
     wrong = shape_mismatches(_own_state(model), read_state_dict(path))
     if not wrong:
         return
-    saved = _saved_config(path)
+    saved = saved_settings(path).get('model')
     keys = ''
-    if saved is not None:
-        then = _flat(saved.model.to_dict())
+    if isinstance(saved, dict):
+        then = _flat(saved)
         now = _flat(cfg.model.to_dict())
         differ = [f'model.{k}: {then.get(k)!r} then, {now.get(k)!r} now'
                   for k in sorted(set(then) | set(now))
