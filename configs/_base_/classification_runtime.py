@@ -7,4 +7,5 @@ custom_imports = dict(imports=['mmxtkd'], allow_failed_imports=False)
 sync_bn = 'torch'
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=50),
-    checkpoint=dict(type='CheckpointHook', interval=1, max_keep_ckpts=3))
+    checkpoint=dict(
+        type='mmxtkd.AtomicCheckpointHook', interval=1, max_keep_ckpts=3))

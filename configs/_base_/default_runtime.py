@@ -23,9 +23,13 @@ default_hooks = dict(
     timer=dict(type='IterTimerHook'),
     logger=dict(type='LoggerHook', interval=50, log_metric_by_epoch=True),
     param_scheduler=dict(type='ParamSchedulerHook'),
-    # the last three epochs' checkpoints, for --resume; the results are the
-    # final model's (the paper selects none on the test images)
+    # the last three epochs' checkpoints, for --resume, each written whole
+    # before an old one goes; the results are the final model's (the paper
+    # selects none on the test images)
     checkpoint=dict(
-        type='CheckpointHook', by_epoch=True, interval=1, max_keep_ckpts=3),
+        type='mmxtkd.AtomicCheckpointHook',
+        by_epoch=True,
+        interval=1,
+        max_keep_ckpts=3),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     visualization=dict(type='mmseg.SegVisualizationHook'))

@@ -1,4 +1,8 @@
-from .hooks import SpectralRankHook, TeacherClassCentresHook
+from .hooks import (AtomicCheckpointHook, SpectralRankHook,
+                    TeacherClassCentresHook)
 from .schedulers import OneCycleLR
 
-__all__ = ['SpectralRankHook', 'OneCycleLR', 'TeacherClassCentresHook']
+__all__ = [
+    'AtomicCheckpointHook', 'SpectralRankHook', 'OneCycleLR',
+    'TeacherClassCentresHook'
+]

@@ -28,7 +28,9 @@ train_cfg = dict(
     val_interval=10)
 default_hooks = dict(
     logger=dict(interval=50),
-    checkpoint=dict(by_epoch=True, interval=10, max_keep_ckpts=3))
+    checkpoint=dict(
+        type='mmxtkd.AtomicCheckpointHook', by_epoch=True, interval=10,
+        max_keep_ckpts=3))
 # the metrics of both translation tasks, completed by each with its keys:
 # PSNR, and FID with pytorch-fid's Inception read from a local file
 psnr = dict(type='mmxtkd.TransPSNR')

@@ -62,7 +62,8 @@ default_hooks = dict(
     timer=dict(type='IterTimerHook'),
     logger=dict(type='LoggerHook', interval=1),
     param_scheduler=dict(type='ParamSchedulerHook'),
-    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=4),
+    checkpoint=dict(
+        type='mmxtkd.AtomicCheckpointHook', by_epoch=False, interval=4),
     sampler_seed=dict(type='DistSamplerSeedHook'),
 )
 custom_hooks = [dict(type='mmxtkd.SpectralRankHook', interval=2)]
