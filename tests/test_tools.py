@@ -441,3 +441,75 @@ def test_the_saved_config_is_read_as_data():
     assert read_literal_assignments('a = (', 'a') == {}
     assert read_literal_assignments('a = ' + '[' * 10000 + ']' * 10000,
                                     'a') == {}
+
+
+def test_training_afresh_refuses_a_work_dir_with_checkpoints(
+        trained, tiny_image_folder, tmp_path):
+    """Without --resume, a work dir holding another run's checkpoints is
+    refused (train.py and dist_train.sh alike), nothing touched;
+    --start-over deletes them and trains."""
+    work = copy_run(trained[0], tmp_path / 'work', upto=8)
+    before = open(osp.join(work, 'iter_8.pth'), 'rb').read()
+    message = (r'already holds the checkpoints of a run \(iter_4.pth, '
+               r'iter_8.pth, last_checkpoint\); training afresh there would '
+               r'overwrite them\. Continue that run with --resume, train into '
+               r'another --work-dir, or give --start-over')
+    with pytest.raises(RuntimeError, match=message):
+        run_script(osp.join(REPO, 'tools/train.py'), TINY_CONFIG,
+                   '--work-dir', work, *data_options(tiny_image_folder, 4))
+    dist = subprocess.run(
+        ['bash', 'tools/dist_train.sh', TINY_CONFIG, '2', '--work-dir', work]
+        + data_options(tiny_image_folder, 4), cwd=REPO,
+        env=tool_env(PORT='29531'), capture_output=True, text=True,
+        timeout=300)
+    assert dist.returncode != 0
+    assert 'already holds the checkpoints of a run' in dist.stderr
+    assert open(osp.join(work, 'iter_8.pth'), 'rb').read() == before
+    log = run_script(osp.join(REPO, 'tools/train.py'), TINY_CONFIG,
+                     '--work-dir', work, '--start-over',
+                     *data_options(tiny_image_folder, 4))
+    assert '--start-over: deleted' in log and 'iter_8.pth' in log
+    assert sorted(n for n in os.listdir(work) if n.endswith('.pth')) == [
+        'iter_4.pth']
+
+
+def test_a_moved_work_dir_resumes_from_its_own_files(
+        trained, tiny_image_folder, tmp_path, monkeypatch):
+    """last_checkpoint holds the absolute path mmengine wrote: a copied
+    work dir resumes from its own file of that name; a pointer to a file
+    it does not hold is ignored with a warning."""
+    from mmxtkd.utils.run_checkpoint import last_intact_checkpoint
+    original = copy_run(trained[0], tmp_path / 'original', upto=8)
+    import shutil
+    moved = str(tmp_path / 'moved')
+    shutil.copytree(original, moved)
+    os.utime(osp.join(moved, 'iter_4.pth'))  # the newest file by time
+    warned = []
+    monkeypatch.setattr('mmxtkd.utils.run_checkpoint.print_log',
+                        lambda message, **kwargs: warned.append(message))
+    assert last_intact_checkpoint(moved) == osp.join(moved, 'iter_8.pth')
+    assert 'outside this work dir; resuming from' in warned[0]
+    log = run_script(osp.join(REPO, 'tools/train.py'), TINY_CONFIG,
+                     '--work-dir', moved, '--resume',
+                     *data_options(tiny_image_folder, 9))
+    assert f'from path: {osp.join(moved, "iter_8.pth")}' in log
+    with open(osp.join(moved, 'last_checkpoint'), 'w') as f:
+        f.write('/elsewhere/iter_99.pth')
+    assert last_intact_checkpoint(moved) == osp.join(moved, 'iter_9.pth')
+    assert 'which this work dir does not hold: ignored' in warned[-1]
+
+
+def test_resuming_with_another_total_batch_says_so(trained, tmp_path):
+    from mmxtkd.utils.run_checkpoint import total_batch_note
+    path = osp.join(trained[0], 'iter_8.pth')
+    assert total_batch_note(path, 1, 4) == ''
+    assert total_batch_note(path, 2, 4).endswith(
+        'was trained with a total batch of 1 x 4 = 4 (processes x batch per '
+        'process), this run has 2 x 4 = 8: the schedule continues with '
+        'another batch and the same learning rate (--auto-scale-lr scales '
+        'it)')
+    old = str(tmp_path / 'old.pth')
+    ckpt = torch.load(path, map_location='cpu', weights_only=True)
+    del ckpt['meta']['world_size']
+    torch.save(ckpt, old)
+    assert total_batch_note(old, 2, 4) == ''  # not recorded: nothing said

@@ -1,5 +1,6 @@
 """Train a model from a config (flags as mmsegmentation's tools/train.py)."""
 import argparse
+import os
 import os.path as osp
 
 from mmengine.runner import Runner
@@ -7,9 +8,11 @@ from mmengine.runner import Runner
 from mmxtkd.utils import (adapt_to_cpu_distributed, add_common_arguments,
                           finish_distributed, load_tool_config)
 from mmxtkd.utils.launch import enable_amp
-from mmxtkd.utils.run_checkpoint import (check_resume_fits,
+from mmxtkd.utils.run_checkpoint import (check_fresh_work_dir,
+                                         check_resume_fits,
                                          check_resume_same_config,
-                                         last_intact_checkpoint)
+                                         last_intact_checkpoint, run_files,
+                                         total_batch_note)
 
 
 def parse_args():
@@ -21,6 +24,12 @@ def parse_args():
         action='store_true',
         default=False,
         help='resume from the latest checkpoint in the work_dir automatically')
+    parser.add_argument(
+        '--start-over',
+        action='store_true',
+        help="delete the checkpoints of an earlier run in the work dir and "
+        'train afresh (without it, a work dir holding checkpoints is '
+        'refused: --resume continues that run)')
     parser.add_argument(
         '--amp',
         action='store_true',
@@ -35,6 +44,21 @@ def parse_args():
         "config's auto_scale_lr.base_batch_size (the paper's total batch)")
     add_common_arguments(parser)
     return parser.parse_args()
+
+
+def start_over(work_dir: str) -> None:
+    """``--start-over``: the earlier run's checkpoints go (one process
+    deletes them, the others wait), named in the log."""
+    from mmengine.dist import barrier, is_main_process
+    from mmengine.logging import print_log
+    if is_main_process():
+        files = run_files(work_dir)
+        for path in files:
+            os.remove(path)
+        if files:
+            print_log('--start-over: deleted ' + ', '.join(files),
+                      logger='current')
+    barrier()
 
 
 def main():
@@ -52,6 +76,11 @@ def main():
         cfg.auto_scale_lr.enable = True
 
     cfg.resume = args.resume
+    if args.resume and args.start_over:
+        raise SystemExit('--resume continues a run, --start-over deletes it: '
+                         'give one of them')
+    if not (args.resume or args.start_over):
+        check_fresh_work_dir(cfg.work_dir)
     if args.resume and cfg.get('load_from') is None and osp.isdir(
             cfg.work_dir):
         # the newest complete checkpoint (mmengine would take the newest,
@@ -63,8 +92,14 @@ def main():
     adapt_to_cpu_distributed(cfg)
 
     runner = Runner.from_cfg(cfg)
+    if args.start_over:
+        start_over(runner.work_dir)
     if args.resume and cfg.get('load_from'):
         check_resume_fits(runner.model, cfg.load_from, cfg)
+        batch_note = total_batch_note(cfg.load_from, runner.world_size,
+                                      cfg.train_dataloader.batch_size)
+        if batch_note:
+            runner.logger.warning(batch_note)
     if continued:
         runner.logger.info(continued)
     runner.train()

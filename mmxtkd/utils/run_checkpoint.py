@@ -2,8 +2,10 @@
 from the newest one that is complete, and refusing one that does not fit the
 model (mmengine loads with ``strict=False`` and only logs what did not fit).
 """
+import functools
 import glob
 import logging
+import os
 import os.path as osp
 import zipfile
 from typing import Dict, List, Optional
@@ -29,16 +31,56 @@ def incomplete(path: str) -> str:
     return f'record {bad} is corrupt' if bad else ''
 
 
-def _candidates(work_dir: str) -> List[str]:
-    named = []
+def _pointed(work_dir: str) -> List[str]:
+    """The checkpoint ``last_checkpoint`` names, resolved inside
+    ``work_dir``: mmengine writes an absolute path, which in a copied or
+    moved work dir names the original's file. A pointer to a file the work
+    dir does not hold is ignored, with a warning."""
     pointer = osp.join(work_dir, 'last_checkpoint')
-    if osp.isfile(pointer):
-        with open(pointer) as f:
-            named = [f.read().strip()]
+    if not osp.isfile(pointer):
+        return []
+    with open(pointer) as f:
+        named = f.read().strip()
+    inside = osp.join(work_dir, osp.basename(named))
+    if osp.realpath(named) == osp.realpath(inside):
+        return [inside]
+    if osp.isfile(inside):
+        print_log(f'--resume: {pointer} names {named}, outside this work '
+                  f'dir; resuming from {inside}, the file of that name here',
+                  logger='current', level=logging.WARNING)
+        return [inside]
+    print_log(f'--resume: {pointer} names {named}, which this work dir does '
+              'not hold: ignored', logger='current', level=logging.WARNING)
+    return []
+
+
+def _candidates(work_dir: str) -> List[str]:
+    named = _pointed(work_dir)
     found = sorted(glob.glob(osp.join(work_dir, '*.pth')),
                    key=osp.getmtime, reverse=True)
     return named + [p for p in found
                     if not named or osp.realpath(p) != osp.realpath(named[0])]
+
+
+def run_files(work_dir: str) -> List[str]:
+    """The checkpoints (``*.pth``) and the ``last_checkpoint`` pointer that
+    a run left in ``work_dir``."""
+    files = sorted(glob.glob(osp.join(work_dir, '*.pth')))
+    pointer = osp.join(work_dir, 'last_checkpoint')
+    return files + ([pointer] if osp.isfile(pointer) else [])
+
+
+def check_fresh_work_dir(work_dir: str) -> None:
+    """Raise when a run that starts afresh in ``work_dir`` would overwrite
+    the checkpoints of another run there."""
+    files = run_files(work_dir)
+    if files:
+        raise RuntimeError(
+            f'{work_dir} already holds the checkpoints of a run '
+            f'({first_few([osp.basename(f) for f in files])}); training '
+            'afresh there would overwrite them. Continue that run with '
+            '--resume, train into another --work-dir, or give --start-over '
+            'to delete them and start again.')
 
 
 def last_intact_checkpoint(work_dir: str) -> Optional[str]:
@@ -81,6 +123,21 @@ def _flat(cfg: dict, prefix: str = '') -> Dict[str, object]:
 SAVED_SETTINGS = ('config_name', 'model', 'train_dataloader')
 
 
+@functools.lru_cache(maxsize=2)
+def _meta(path: str, stamp: tuple) -> dict:
+    """The meta of the checkpoint ``path`` (as of ``stamp``, its size and
+    modification time), loaded once for the checks that read it."""
+    from mmengine.runner.checkpoint import _load_checkpoint
+    meta = _load_checkpoint(path, map_location='cpu').get('meta', {})
+    return meta if isinstance(meta, dict) else {}
+
+
+def saved_meta(path: str) -> dict:
+    """The meta of the checkpoint ``path`` (weights-only loading)."""
+    stat = os.stat(path)
+    return _meta(path, (stat.st_size, stat.st_mtime_ns))
+
+
 def saved_settings(path: str) -> Dict[str, object]:
     """The config name, model and training data settings of the run that
     wrote the checkpoint ``path``, read from the config text mmengine saved
@@ -88,10 +145,7 @@ def saved_settings(path: str) -> Dict[str, object]:
     executed. Settings that are not plain data are left out. A meta with a
     ``config`` text is refused: mmengine's ``Runner.resume`` would execute
     it, and neither mmengine 0.x nor mmxtkd writes one."""
-    from mmengine.runner.checkpoint import _load_checkpoint
-    meta = _load_checkpoint(path, map_location='cpu').get('meta', {})
-    if not isinstance(meta, dict):
-        return {}
+    meta = saved_meta(path)
     if 'config' in meta:
         raise RuntimeError(
             f"refusing to resume from {path}: its meta holds a 'config' "
@@ -155,6 +209,21 @@ def check_resume_same_config(path: str, cfg: Config) -> str:
         f'{then!r}, and this run is of {now!r}, another model or data set '
         f'({first_few(differ, "; ")}). Resume with {then!r}, or train '
         f'{now!r} into another --work-dir.')
+
+
+def total_batch_note(path: str, world_size: int, batch_size: int) -> str:
+    """What to log when the run resumed from ``path`` had another total
+    batch (processes x batch per process) than this one: '' when the same,
+    or when the checkpoint does not record it."""
+    meta = saved_meta(path)
+    then = (meta.get('world_size'), meta.get('batch_size'))
+    if None in then or then == (world_size, batch_size):
+        return ''
+    return (f'--resume: {path} was trained with a total batch of '
+            f'{then[0]} x {then[1]} = {then[0] * then[1]} (processes x batch '
+            f'per process), this run has {world_size} x {batch_size} = '
+            f'{world_size * batch_size}: the schedule continues with another '
+            'batch and the same learning rate (--auto-scale-lr scales it)')
 
 
 def _own_state(model: nn.Module) -> dict:
