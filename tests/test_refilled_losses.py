@@ -91,11 +91,10 @@ def test_triplet_loss_is_the_mean_bernoulli_kl(mining):
     assert torch.isfinite(pred.grad).all() and pred.grad.abs().sum() > 0
 
 
-def test_a_batch_without_triplets_gives_zero_and_a_warning():
+def test_a_batch_without_triplets_gives_zero():
     loss = TripletProbabilityLoss()
     pred = torch.randn(4, 3, requires_grad=True)
-    with pytest.warns(UserWarning, match='no semi_hard triplet'):
-        value = loss(pred, torch.randn(4, 6), torch.zeros(4, dtype=torch.long))
+    value = loss(pred, torch.randn(4, 6), torch.zeros(4, dtype=torch.long))
     assert value.item() == 0.0
     value.backward()
     assert (pred.grad == 0).all()
@@ -205,3 +204,57 @@ def test_both_losses_give_the_same_gradient_every_time():
             grads.append(pred.grad if not extra else logit.grad)
         assert grads[0].abs().sum() > 0
         assert all(torch.equal(g, grads[0]) for g in grads)
+
+
+def run_epochs(loss, batches, *args):
+    """Call ``loss`` on each (epoch, labels) of ``batches`` as a training
+    loop would, the message hub's epoch set."""
+    from mmengine.logging import MessageHub
+    hub = MessageHub.get_instance('degenerate-batches')
+    hub.update_info('cfg', "train_dataloader = dict(batch_size=4, sampler="
+                    "dict(type='DefaultSampler', shuffle=False))\n")
+    for epoch, labels in batches:
+        hub.update_info('epoch', epoch)
+        n = len(labels)
+        loss(torch.randn(n, 3), torch.randn(n, 6), torch.tensor(labels),
+             *[a(n) for a in args])
+
+
+@pytest.mark.parametrize('loss, minimum, args', [
+    (TripletProbabilityLoss(), 3, ()),
+    (ClassMeanKDLoss(), 2, (lambda n: torch.randn(n, 5), )),
+])
+def test_a_batch_too_small_for_the_loss_fails_at_the_first_step(
+        loss, minimum, args):
+    name = type(loss).__name__
+    with pytest.raises(ValueError, match=rf'{name} needs .* so at least '
+                       rf'{minimum} samples, but the batch has 1: the loss '
+                       'would be 0 at every step'):
+        run_epochs(loss, [(0, [0])], *args)
+    run_epochs(loss, [(0, [0, 1, 0, 1]), (0, [0])], *args)  # a last batch
+
+
+def test_degenerate_batches_are_counted_and_a_whole_epoch_of_them_fails():
+    """Stage 2 (ClassMeanKDLoss) on batches of one class, as a sampler that
+    does not shuffle a sorted data set gives: a mixed epoch is logged with
+    its count; an epoch of only such batches is an error naming the loss,
+    the batch size and the sampler."""
+    logs = []
+    import mmxtkd.models.losses.degenerate_batches as module
+    original = module.print_log
+    module.print_log = lambda message, **kwargs: logs.append(message)
+    logits = (lambda n: torch.randn(n, 5), )
+    try:
+        loss = ClassMeanKDLoss()
+        run_epochs(loss, [(0, [0, 0, 1, 1]), (0, [1, 1, 1, 1]),
+                          (1, [0, 1, 0, 1])], *logits)
+        assert logs == ['ClassMeanKDLoss: 1 of 2 batches of epoch 0 had no '
+                        'two classes; the loss was 0 on them']
+        with pytest.raises(RuntimeError, match=r"ClassMeanKDLoss was 0 on all "
+                           r"2 batches of epoch 2 \(batches of 4 samples, "
+                           r"train_dataloader.sampler = \{'type': "
+                           r"'DefaultSampler', 'shuffle': False\}\)"):
+            run_epochs(loss, [(2, [0, 0, 0, 0]), (2, [1, 1, 1, 1]),
+                              (3, [0, 1, 0, 1])], *logits)
+    finally:
+        module.print_log = original

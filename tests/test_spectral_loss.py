@@ -168,12 +168,34 @@ def test_repeated_singular_values_value_is_exact_and_gradient_finite():
 
 
 @pytest.mark.parametrize('r', [4, 9])
-def test_rank_at_least_channels_gives_zero(r):
-    x = torch.randn(2, 4, 3, 3, requires_grad=True)
-    loss = SpectralRegLoss(rank=r)(x)
-    loss.backward()
-    assert loss.item() == 0
-    assert torch.all(x.grad == 0)
+def test_rank_at_least_channels_is_refused_then_a_few_rows_give_zero(r):
+    """rank >= C would make the loss 0 at every step: refused at the first
+    call (and at build time when the channels are configured); a later
+    batch of fewer rows than the rank (an epoch's last) gives 0."""
+    loss = SpectralRegLoss(rank=r)
+    with pytest.raises(ValueError, match=rf'SpectralRegLoss\(rank={r}\) on '
+                       r'4-channel features keeps every direction: the loss '
+                       r'would be 0 at every step\. Use a rank below 4'):
+        loss(torch.randn(2, 4, 3, 3))
+    with pytest.raises(ValueError, match=r'rank=3\) on a batch of 2 feature '
+                       r'rows \(16 channels\) keeps every direction'):
+        SpectralRegLoss(rank=3)(torch.randn(2, 16))
+    loss = SpectralRegLoss(rank=3)
+    loss(torch.randn(4, 16))
+    x = torch.randn(2, 16, requires_grad=True)
+    value = loss(x)
+    value.backward()
+    assert value.item() == 0 and torch.all(x.grad == 0)
+
+
+def test_a_rank_at_least_the_configured_channels_fails_at_build():
+    from mmxtkd.models.feature_distillation import FeaturePair
+    with pytest.raises(ValueError, match=r'spectral: SpectralRegLoss\(rank='
+                       r'100\) on 64-channel features keeps every direction'):
+        FeaturePair(dict(spectral=dict(type='mmxtkd.SpectralRegLoss',
+                                       rank=100)), student_channels=64)
+    FeaturePair(dict(spectral=dict(type='mmxtkd.SpectralRegLoss', rank=8)),
+                student_channels=64)
 
 
 def test_float16_features_are_computed_in_float32():

@@ -86,6 +86,9 @@ def test_missing_checkpoint_is_a_clear_error(tmp_path):
     with pytest.raises(
             FileNotFoundError, match='teacher checkpoint not found'):
         FrozenTeacher(TINY_RESNET, checkpoint=missing)
+    with pytest.raises(IsADirectoryError, match=r'teacher checkpoint .* is a '
+                       r'directory: give the weights file in it'):
+        FrozenTeacher(TINY_RESNET, checkpoint=str(tmp_path))
 
 
 def test_checkpoint_of_wrong_shape_names_the_keys(tmp_path):

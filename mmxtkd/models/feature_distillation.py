@@ -62,6 +62,12 @@ class FeaturePair(nn.Module):
                                 f'be a number, got {weight!r}')
         self.student_channels = student_channels
         self.teacher_channels = teacher_channels
+        # a loss that needs more channels than either side has (the map it
+        # sees has one side's) is refused now rather than at the first step
+        known = [c for c in (student_channels, teacher_channels) if c]
+        for name, loss in self.losses.items():
+            if known and hasattr(loss, 'check_channels'):
+                loss.check_channels(max(known), f'{self.losses_key}.{name}: ')
         #: what the losses need besides the maps (``requires``), by loss
         self.requirements: Dict[str, Tuple[str, ...]] = {
             name: tuple(getattr(loss, 'requires', ()))

@@ -223,6 +223,10 @@ class FrozenTeacher(BaseModule):
     @staticmethod
     def _load(network: nn.Module, checkpoint: str,
               revise_keys: Sequence[Tuple[str, str]]) -> None:
+        if '://' not in checkpoint and osp.isdir(checkpoint):
+            raise IsADirectoryError(
+                f'teacher checkpoint {checkpoint} is a directory: give the '
+                'weights file in it (e.g. checkpoint=.../model.pth).')
         if '://' not in checkpoint and not osp.isfile(checkpoint):
             raise FileNotFoundError(
                 f'teacher checkpoint not found: {checkpoint}. Download or '

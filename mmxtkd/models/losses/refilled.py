@@ -7,7 +7,6 @@ embedding makes hard; stage 2 (:class:`ClassMeanKDLoss`) distils the
 teacher's nearest-class-mean classifier over the classes of the batch into
 the student's logits. Both see the global batch of a distributed run.
 """
-import warnings
 from typing import Optional, Tuple
 
 import torch
@@ -16,6 +15,7 @@ import torch.nn.functional as F
 from mmengine.logging import MessageHub
 
 from mmxtkd.registry import MODELS
+from .degenerate_batches import DegenerateBatches
 from .global_batch import gather_rows, global_count, sum_over_processes
 from .relational import bernoulli_kl, pairwise_distances
 from .utils import soft_target_kl
@@ -105,7 +105,9 @@ class TripletProbabilityLoss(nn.Module):
 
     ``pred`` and ``target`` are the student's and teacher's embeddings
     (B, C_s), (B, C_t) (maps are average-pooled). A batch with no triplet
-    (one class, or none semi-hard) gives 0, with a warning.
+    (one class, or none semi-hard) gives 0; such batches are counted
+    (:class:`~.degenerate_batches.DegenerateBatches`: a first batch under 3
+    samples, or an epoch of them only, is an error).
     """
 
     requires = ('labels', )
@@ -118,6 +120,9 @@ class TripletProbabilityLoss(nn.Module):
                              f"'nearest_impostor', not {mining!r}")
         self.tau, self.margin, self.mining = tau, margin, mining
         self.loss_weight = loss_weight
+        self.degenerate_batches = DegenerateBatches(
+            type(self).__name__, 'two samples of a class and one of another',
+            minimum=3)
 
     def mine(self, emb: torch.Tensor, labels: torch.Tensor) -> Triplets:
         """The (i, j, k) index tensors of the triplets of an embedding."""
@@ -138,12 +143,11 @@ class TripletProbabilityLoss(nn.Module):
         emb_s = gather_rows(unit_embedding(pred, name))
         emb_t = gather_rows(unit_embedding(target, name))
         labels = gather_rows(labels)
+        self.degenerate_batches.check_size(len(labels))
         with torch.no_grad():
             triplets = self.mine(emb_s, labels)
+        self.degenerate_batches.record(len(labels), len(triplets[0]) == 0)
         if len(triplets[0]) == 0:
-            warnings.warn(f'{name}: no {self.mining} triplet in this batch of '
-                          f'{len(labels)} (it needs two samples of a class '
-                          'and one of another): the loss is 0')
             return pred.sum() * 0
         logit_s = _triplet_gaps(emb_s, triplets) / self.tau
         logit_t = _triplet_gaps(emb_t, triplets) / self.tau
@@ -177,7 +181,9 @@ class ClassMeanKDLoss(nn.Module):
     is: not normalised (unit embeddings would put every squared distance in
     [0, 4] and flatten ``p_T`` towards uniform at tau = 2, which the
     student's logits then copy); ``pred`` (the student's embedding) is
-    unused.
+    unused. A batch of one class gives 0; such batches are counted as
+    :class:`TripletProbabilityLoss`'s are (a first batch of one sample, or
+    an epoch of them only, is an error).
     """
 
     requires = ('labels', 'logits')
@@ -199,6 +205,8 @@ class ClassMeanKDLoss(nn.Module):
         self.tau, self.centres, self.reduction = tau, centres, reduction
         self.epoch_decay, self.loss_weight = epoch_decay, loss_weight
         self.num_classes = num_classes
+        self.degenerate_batches = DegenerateBatches(
+            type(self).__name__, 'two classes', minimum=2)
         #: (num_classes, C_t) teacher class means over the training set
         self.register_buffer('class_centres', torch.zeros(0), persistent=True)
 
@@ -244,7 +252,9 @@ class ClassMeanKDLoss(nn.Module):
         emb_t = pooled_embedding(target, name)
         # the classes and centres of the global batch; each process its rows
         all_labels = gather_rows(labels)
+        self.degenerate_batches.check_size(len(all_labels))
         present = torch.unique(all_labels)
+        self.degenerate_batches.record(len(all_labels), len(present) < 2)
         centres = self._centres(gather_rows(emb_t), all_labels, present)
         p_t = F.softmax(-torch.cdist(emb_t, centres).pow(2) / self.tau, dim=1)
         # the present classes' logits by a product with their one-hot

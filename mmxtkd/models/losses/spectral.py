@@ -137,7 +137,11 @@ class SpectralRegLoss(nn.Module):
     ``V`` fixed gives exactly these gradients; nothing back-propagates through
     an SVD, so repeated singular values are harmless. Zero features, features
     of rank <= r (a tail below ``8 eps ||Z||_F``, rounding) and
-    ``rank >= min(N, C)`` give a zero loss and gradient.
+    ``rank >= min(N, C)`` give a zero loss and gradient. Since the last
+    would hold at every step when the rank is at least the channels or the
+    batch's rows, the first call refuses it (and :meth:`check_channels`,
+    which the distiller calls with the configured channels, at build time);
+    a later batch of few rows (an epoch's last) gives 0.
 
     How ``V`` is found (``method``):
 
@@ -191,6 +195,16 @@ class SpectralRegLoss(nn.Module):
         self.niter = niter
         self.num_extra_tokens = num_extra_tokens
         self.loss_weight = loss_weight
+        self._first_call = True
+
+    def check_channels(self, channels: int, key: str = '') -> None:
+        """Refuse ``channels``-channel features (``key``: the config key
+        to name), whose top-``rank`` subspace would be all of them."""
+        if self.rank >= channels:
+            raise ValueError(
+                f'{key}SpectralRegLoss(rank={self.rank}) on {channels}-channel '
+                'features keeps every direction: the loss would be 0 at every '
+                f'step. Use a rank below {channels}.')
 
     def _subspace(self, z: torch.Tensor, rows: int) -> torch.Tensor:
         """``V`` (C, rank) of the global ``Z``: ``z`` is this process's
@@ -245,6 +259,15 @@ class SpectralRegLoss(nn.Module):
 
     def _tail_loss(self, z: torch.Tensor) -> torch.Tensor:
         rows = global_count(z.shape[0], z.device)
+        if self._first_call:
+            self._first_call = False
+            self.check_channels(z.shape[1])
+            if self.rank >= rows:
+                raise ValueError(
+                    f'SpectralRegLoss(rank={self.rank}) on a batch of {rows} '
+                    f'feature rows ({z.shape[1]} channels) keeps every '
+                    'direction: the loss would be 0. Use a rank below the '
+                    'rows (batch x positions), or a larger batch.')
         if self.rank >= min(rows, z.shape[1]):
             tail = z - z.detach(
             )  # Z_r == Z: zero loss, gradient kept in graph
