@@ -202,9 +202,9 @@ class SpectralRegLoss(nn.Module):
         to name), whose top-``rank`` subspace would be all of them."""
         if self.rank >= channels:
             raise ValueError(
-                f'{key}SpectralRegLoss(rank={self.rank}) on {channels}-channel '
-                'features keeps every direction: the loss would be 0 at every '
-                f'step. Use a rank below {channels}.')
+                f'{key}SpectralRegLoss(rank={self.rank}) on {channels}-'
+                'channel features keeps every direction: the loss would be 0 '
+                f'at every step. Use a rank below {channels}.')
 
     def _subspace(self, z: torch.Tensor, rows: int) -> torch.Tensor:
         """``V`` (C, rank) of the global ``Z``: ``z`` is this process's
