@@ -47,32 +47,47 @@ def hook_with_one_checkpoint(tmp_path, name):
     return hook, runner
 
 
+class CutWrite:
+    """A file opened for writing that writes a third of what it is given,
+    then calls ``then`` (raise a quota error, kill the process)."""
+
+    def __init__(self, f, then):
+        self.f, self.then = f, then
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.f.close()
+
+    def write(self, data):
+        self.f.write(data[:len(data) // 3])
+        self.f.flush()
+        self.then()
+
+
+def cutting_open(real_open, word, then):
+    """``open`` whose binary files with ``word`` in their name are
+    :class:`CutWrite`; what mmengine's and mmxtkd's checkpoint writes see."""
+
+    def opener(file, mode='r', *args, **kwargs):
+        f = real_open(file, mode, *args, **kwargs)
+        return CutWrite(f, then) if word in str(file) and 'b' in mode else f
+
+    return opener
+
+
 def test_a_failing_write_raises_and_deletes_nothing(tmp_path, monkeypatch):
     """Disk full part-way through iter_2.pth: a clear error, iter_1.pth
     and last_checkpoint as they were, no partial file left."""
     import builtins
     hook, runner = hook_with_one_checkpoint(tmp_path, 'atomic-fail')
-    real_open = builtins.open
 
-    class Quota:
-        def __init__(self, f):
-            self.f = f
+    def quota():
+        raise OSError(errno.EDQUOT, os.strerror(errno.EDQUOT))
 
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            self.f.close()
-
-        def write(self, data):
-            self.f.write(data[:100])
-            raise OSError(errno.EDQUOT, os.strerror(errno.EDQUOT))
-
-    def quota_open(file, mode='r', *args, **kwargs):
-        f = real_open(file, mode, *args, **kwargs)
-        return Quota(f) if 'iter_2' in str(file) else f
-
-    monkeypatch.setattr(builtins, 'open', quota_open)
+    monkeypatch.setattr(builtins, 'open',
+                        cutting_open(builtins.open, 'iter_2', quota))
     with pytest.raises(RuntimeError, match=r'could not write the checkpoint '
                        r'.*iter_2.pth: \[Errno 122\] .*Nothing was deleted: '
                        r'the checkpoints already written \(iter_1.pth\)'):
@@ -98,33 +113,12 @@ def test_a_checkpoint_name_that_is_a_link_is_replaced(tmp_path):
     assert (work / 'iter_1.pth').read_bytes() == b'complete' * 1000
 
 
-KILL_WHILE_WRITING = """
+KILL_WHILE_WRITING = f"""
 import builtins, os, runpy, signal, sys
-real_open = builtins.open
-
-
-class Killed:
-    def __init__(self, f):
-        self.f = f
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.f.close()
-
-    def write(self, data):
-        self.f.write(data[:len(data) // 3])
-        self.f.flush()
-        os.kill(os.getpid(), signal.SIGKILL)
-
-
-def killing_open(file, mode='r', *args, **kwargs):
-    f = real_open(file, mode, *args, **kwargs)
-    return Killed(f) if 'iter_8' in str(file) and 'b' in mode else f
-
-
-builtins.open = killing_open
+sys.path.insert(0, {osp.dirname(osp.abspath(__file__))!r})
+from test_atomic_checkpoint import cutting_open
+builtins.open = cutting_open(builtins.open, 'iter_8',
+                             lambda: os.kill(os.getpid(), signal.SIGKILL))
 sys.argv = sys.argv[1:]
 runpy.run_path(sys.argv[0], run_name='__main__')
 """

@@ -29,7 +29,9 @@ CASES = [
         spectral=dict(type='mmxtkd.SpectralRegLoss', rank=2))}, OK),
     ('rank above channels', {'distill_losses': dict(
         fitnets=FITNETS, spectral=dict(type='mmxtkd.SpectralRegLoss',
-                                  rank=5000))}, OK),
+                                  rank=5000))},
+     r'spectral: SpectralRegLoss\(rank=5000\) on \d+-channel features '
+     r'keeps every direction'),
     ('teacher input size', {'teacher.input_size': (32, 32)}, OK),
     ('teacher out_index', {'teacher.out_index': 0}, OK),
     ('student feature index', {'student_feature_index': -1}, OK),
