@@ -40,9 +40,10 @@ class DegenerateBatches:
         self.epoch: Optional[int] = None
         self.batches = self.degenerate = self.rows = 0
 
-    def check_size(self, rows: int) -> None:
-        """At the first batch: raise when ``rows`` samples (the global
-        batch) are too few for the loss ever to be non-zero."""
+    def record(self, rows: int, degenerate: bool) -> None:
+        """Count one batch of ``rows`` samples (the global batch). The first
+        batch raises when it is too small for the loss ever to be non-zero;
+        a batch of a new epoch closes the last epoch's count."""
         if self.first:
             self.first = False
             if rows < self.minimum:
@@ -51,10 +52,6 @@ class DegenerateBatches:
                     f'{self.minimum} samples, but the batch has {rows}: the '
                     'loss would be 0 at every step. Raise '
                     'train_dataloader.batch_size.')
-
-    def record(self, rows: int, degenerate: bool) -> None:
-        """Count one batch of ``rows`` samples; close the last epoch's count
-        when a new epoch has begun."""
         epoch = MessageHub.get_current_instance().get_info('epoch')
         if epoch != self.epoch:
             self._close_epoch()
