@@ -1,10 +1,14 @@
 """SpectralRegLoss: value and gradient against numpy's SVD, degenerate
 cases."""
+from collections import namedtuple
+
 import numpy as np
 import pytest
 import torch
 
 from mmxtkd.models import SpectralRegLoss
+
+Eigh = namedtuple('Eigh', 'eigenvalues eigenvectors')
 
 
 def as_matrix(feat: np.ndarray) -> np.ndarray:
@@ -218,6 +222,32 @@ def test_bad_input_errors():
         SpectralRegLoss()(torch.randn(0, 5, 2, 2))
     with pytest.raises(ValueError, match='NaN or Inf'):
         SpectralRegLoss()(torch.full((1, 3, 2, 2), float('nan')))
+
+
+@pytest.mark.parametrize('solver_raises', [True, False])
+@pytest.mark.parametrize('method', ['exact', 'sketch'])
+@pytest.mark.parametrize('bad', [float('nan'), float('inf')])
+def test_features_with_nan_or_inf_are_refused_by_every_path(
+        method, bad, solver_raises, monkeypatch):
+    """The check runs after the solvers (not to stall a GPU before them):
+    one bad value among good ones, and a batch of rows <= rank, still get
+    the error naming it, whether the eigensolver raises on the non-finite
+    matrix (LAPACK here) or returns NaN without a word (as a GPU's may)."""
+    if not solver_raises:
+        def nan_eigh(matrix):
+            nan = torch.full_like(matrix, float('nan'))
+            return Eigh(nan[..., 0], nan)
+        monkeypatch.setattr(torch.linalg, 'eigh', nan_eigh)
+    feat = torch.randn(2, 40, 3, 3)
+    feat[1, 7, 2, 0] = bad
+    with pytest.raises(ValueError, match='NaN or Inf'):
+        SpectralRegLoss(rank=2, method=method)(feat)
+    loss = SpectralRegLoss(rank=2, method=method)
+    loss(torch.randn(2, 40, 3, 3))
+    few_rows = torch.randn(1, 40, 1, 2)
+    few_rows[0, 0, 0, 1] = bad
+    with pytest.raises(ValueError, match='NaN or Inf'):
+        loss(few_rows)
 
 
 def test_tokens_and_embeddings_are_rows_of_z():

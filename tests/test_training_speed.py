@@ -5,11 +5,14 @@ import json
 import os.path as osp
 
 import pytest
+import torch
 from mmengine.config import Config
+from mmengine.hooks import LoggerHook
+from mmengine.runner import get_priority
 
 from conftest import REPO, TINY_CONFIG, run_script
-from mmxtkd.analysis.training_speed import (passes_for, speed_summary,
-                                            timed_run_config,
+from mmxtkd.analysis.training_speed import (PeakGPUMemory, passes_for,
+                                            speed_summary, timed_run_config,
                                             without_weight_files)
 
 
@@ -31,12 +34,17 @@ def test_the_summary_is_the_timings_after_the_skipped_ones():
 def test_no_weight_file_is_read_at_any_depth():
     model = dict(
         type='CrossTaskDistiller',
-        student=dict(backbone=dict(init_cfg=dict(
-            type='Pretrained', checkpoint='checkpoints/mbv2.pth'))),
+        student=dict(
+            backbone=dict(
+                init_cfg=dict(
+                    type='Pretrained', checkpoint='checkpoints/mbv2.pth'))),
         generator=dict(init_cfg=dict(type='normal', gain=0.02)),
-        teacher=dict(type='FrozenTeacher', checkpoint='checkpoints/vit.pth',
-                     model=dict(layers=[dict(init_cfg=dict(
-                         type='Pretrained', checkpoint='x.pth'))])))
+        teacher=dict(
+            type='FrozenTeacher',
+            checkpoint='checkpoints/vit.pth',
+            model=dict(layers=[
+                dict(init_cfg=dict(type='Pretrained', checkpoint='x.pth'))
+            ])))
     stripped = without_weight_files(model)
     assert stripped['student']['backbone']['init_cfg'] is None
     assert stripped['teacher']['checkpoint'] is None
@@ -47,12 +55,13 @@ def test_no_weight_file_is_read_at_any_depth():
 
 
 def test_a_timed_run_trains_only_and_fits_in_one_epoch():
-    cfg = Config.fromfile(osp.join(REPO, 'configs', 'depth',
-                                   'mbv2_vitb-cls-teacher_inverted.py'))
-    timed = timed_run_config(cfg, iters=200, log_interval=10,
-                             random_weights=True, data_passes=7)
-    assert timed.train_cfg == dict(type='IterBasedTrainLoop', max_iters=200,
-                                   val_interval=201)
+    cfg = Config.fromfile(
+        osp.join(REPO, 'configs', 'depth',
+                 'mbv2_vitb-cls-teacher_inverted.py'))
+    timed = timed_run_config(
+        cfg, iters=200, log_interval=10, random_weights=True, data_passes=7)
+    assert timed.train_cfg == dict(
+        type='IterBasedTrainLoop', max_iters=200, val_interval=201)
     assert timed.val_dataloader is None and timed.test_evaluator is None
     assert timed.param_scheduler is None
     assert timed.default_hooks.checkpoint is None
@@ -98,9 +107,25 @@ def test_benchmark_training_times_a_run_of_the_tiny_job(
     log = glob.glob(str(tmp_path / 'run' / '*' / 'vis_data' / 'scalars.json'))
     lines = [json.loads(line) for line in open(log[0])]
     assert [line['iter'] for line in lines] == [4, 8, 12]
-    assert not glob.glob(str(tmp_path / 'run' / '**' / '*.pth'),
-                         recursive=True)  # no checkpoint written
+    assert not glob.glob(
+        str(tmp_path / 'run' / '**' / '*.pth'),
+        recursive=True)  # no checkpoint written
     with pytest.raises(SystemExit):
-        run_script(osp.join(REPO, 'tools', 'analysis',
-                            'benchmark_training.py'), TINY_CONFIG,
-                   '--iters', 5, '--skip', 5)
+        run_script(
+            osp.join(REPO, 'tools', 'analysis', 'benchmark_training.py'),
+            TINY_CONFIG, '--iters', 5, '--skip', 5)
+
+
+def test_the_peak_gpu_memory_is_the_whole_runs(monkeypatch):
+    """mmengine's logger resets CUDA's peak at every log: the hook reads it
+    before the logger at each iteration and keeps the largest."""
+    readings = iter([1.0, 5.0, 2.0])  # GiB, the peak since the last reset
+    monkeypatch.setattr(torch.cuda, 'is_available', lambda: True)
+    monkeypatch.setattr(torch.cuda, 'max_memory_allocated',
+                        lambda *args: next(readings) * 2**30)
+    hook = PeakGPUMemory()
+    for i in range(3):
+        hook.after_train_iter(None, i)
+    assert hook.peak == 5.0
+    assert get_priority(hook.priority) < get_priority(
+        LoggerHook.priority)  # runs first

@@ -4,7 +4,7 @@
 #
 #   bash tools/benchmark_gpu.sh [--wheelhouse DIR] [--venv DIR | --current-env |
 #       --no-install] [--out DIR] [--iters 200] [--quick] [--no-tests]
-#       [--allow-cpu]
+#       [--no-distill] [--allow-cpu]
 #
 #   1. install: tools/install.sh (with --wheelhouse: offline) with mmcv's CPU
 #      ops only, built with all cores (no mmxtkd config calls an mmcv CUDA op)
@@ -14,7 +14,7 @@
 #      ADE20K 512x683, facades 256x256 pairs, maps 600x600), in parallel
 #   4. tools/analysis/benchmark_distill.py on the main depth config at the
 #      paper's batch 16 and 480x480 crop: float32 with every teacher option,
-#      --amp, --channels-last
+#      --amp, --channels-last (not with --no-distill)
 #   5. tools/analysis/benchmark_training.py, --iters iterations each with random
 #      weights: the main depth config, and one config of each other task
 #   6. OUT/summary.md: the machine, each step's time and status, every table
@@ -32,6 +32,7 @@ DO_INSTALL=1
 ITERS=200
 QUICK=0
 TESTS=1
+DISTILL=1
 ALLOW_CPU=0
 
 while [ $# -gt 0 ]; do
@@ -44,8 +45,9 @@ while [ $# -gt 0 ]; do
     --iters) ITERS="$2"; shift 2 ;;
     --quick) QUICK=1; shift ;;
     --no-tests) TESTS=0; shift ;;
+    --no-distill) DISTILL=0; shift ;;
     --allow-cpu) ALLOW_CPU=1; shift ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
     *) echo "benchmark_gpu.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -137,9 +139,11 @@ distill() {
   step "$name" "$PY" tools/analysis/benchmark_distill.py "$MAIN" "${SHAPE[@]}" \
     --out "$OUT/$name.json" "$@" --cfg-options "${NO_WEIGHTS[@]}"
 }
-distill distill_fp32 --teacher-options "${OPTIONS[@]}"
-distill distill_amp --amp --teacher-options default bf16+channels_last
-distill distill_channels_last --channels-last --teacher-options default bf16+channels_last
+if [ "$DISTILL" = 1 ]; then
+  distill distill_fp32 --teacher-options "${OPTIONS[@]}"
+  distill distill_amp --amp --teacher-options default bf16+channels_last
+  distill distill_channels_last --channels-last --teacher-options default bf16+channels_last
+fi
 
 # ---------------------------------------------- 5. training, every task ----
 if [ "$QUICK" = 1 ]; then

@@ -5,7 +5,9 @@ import math
 from typing import Dict, Sequence
 
 import numpy as np
+import torch
 from mmengine.config import Config
+from mmengine.hooks import Hook
 
 #: run keys a timed run drops: no validation, no test
 _EVALUATION_KEYS = ('val_dataloader', 'val_cfg', 'val_evaluator',
@@ -105,3 +107,23 @@ def speed_summary(iteration_s: Sequence[float], data_s: Sequence[float],
                 median_iteration_s=float(np.median(iteration_s)),
                 mean_data_wait_s=float(data_s.mean()),
                 data_wait_share=float(data_s.sum() / iteration_s.sum()))
+
+
+class PeakGPUMemory(Hook):
+    """The peak GPU memory allocated over a whole run, in GiB (``peak``).
+
+    mmengine's log processor resets CUDA's peak statistics whenever it logs
+    the memory, so the peak read after a run covers only the iterations
+    since the last log. Registered above the logger (priority
+    ``'ABOVE_NORMAL'``), this hook reads it after every iteration first."""
+
+    priority = 'ABOVE_NORMAL'
+
+    def __init__(self) -> None:
+        self.peak = 0.0
+
+    def after_train_iter(self, runner, batch_idx: int, data_batch=None,
+                         outputs=None) -> None:
+        if torch.cuda.is_available():
+            self.peak = max(self.peak,
+                            torch.cuda.max_memory_allocated() / 2**30)

@@ -26,8 +26,8 @@ from mmengine.registry import DATASETS, DefaultScope
 from mmengine.runner import Runner
 
 import mmxtkd.datasets  # noqa: F401  (registers the data sets)
-from mmxtkd.analysis.training_speed import (passes_for, speed_summary,
-                                            timed_run_config)
+from mmxtkd.analysis.training_speed import (PeakGPUMemory, passes_for,
+                                            speed_summary, timed_run_config)
 from mmxtkd.utils import (adapt_to_cpu_distributed, add_common_arguments,
                           finish_distributed, load_tool_config)
 from mmxtkd.utils.launch import enable_amp
@@ -37,15 +37,22 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('config')
     parser.add_argument('--iters', type=int, default=200)
-    parser.add_argument('--skip', type=int, default=20,
-                        help='first iterations left out of the timings')
+    parser.add_argument(
+        '--skip',
+        type=int,
+        default=20,
+        help='first iterations left out of the timings')
     parser.add_argument('--log-interval', type=int, default=10)
-    parser.add_argument('--random-weights', action='store_true',
-                        help='read no weight file (random initialisation)')
-    parser.add_argument('--amp', action='store_true',
-                        help='as tools/train.py --amp (CUDA)')
-    parser.add_argument('--work-dir', help='default: work_dirs/benchmarks/'
-                        'training/<config name>')
+    parser.add_argument(
+        '--random-weights',
+        action='store_true',
+        help='read no weight file (random initialisation)')
+    parser.add_argument(
+        '--amp', action='store_true', help='as tools/train.py --amp (CUDA)')
+    parser.add_argument(
+        '--work-dir',
+        help='default: work_dirs/benchmarks/'
+        'training/<config name>')
     parser.add_argument('--out', help='JSON record of the summary')
     add_common_arguments(parser)
     args = parser.parse_args(argv)
@@ -66,8 +73,8 @@ def main(argv=None) -> dict:
         length = len(DATASETS.build(loader.dataset))
     # the process group starts with the Runner: the launcher's count (more
     # passes than needed only lengthen the one epoch)
-    processes = max(int(os.environ.get(k, 1))
-                    for k in ('WORLD_SIZE', 'SLURM_NTASKS'))
+    processes = max(
+        int(os.environ.get(k, 1)) for k in ('WORLD_SIZE', 'SLURM_NTASKS'))
     passes = passes_for(args.iters, loader.batch_size, processes, length)
     cfg = timed_run_config(cfg, args.iters, args.log_interval,
                            args.random_weights, passes)
@@ -75,21 +82,26 @@ def main(argv=None) -> dict:
         enable_amp(cfg)
     adapt_to_cpu_distributed(cfg)
     runner = Runner.from_cfg(cfg)
+    peak_memory = PeakGPUMemory()
+    runner.register_hook(peak_memory)
     if torch.cuda.is_available():
         torch.cuda.reset_peak_memory_stats()
     runner.train()
     hub = runner.message_hub
     batch = cfg.train_dataloader.batch_size * get_world_size()
-    summary = speed_summary(hub.get_scalar('train/time').data[0],
-                            hub.get_scalar('train/data_time').data[0],
-                            args.skip, batch)
+    summary = speed_summary(
+        hub.get_scalar('train/time').data[0],
+        hub.get_scalar('train/data_time').data[0], args.skip, batch)
     summary.update(
-        config=args.config, batch=batch, processes=get_world_size(),
+        config=args.config,
+        batch=batch,
+        processes=get_world_size(),
         data_passes=passes,
-        amp=args.amp, device=(torch.cuda.get_device_name()
-                              if torch.cuda.is_available() else 'cpu'),
+        amp=args.amp,
+        device=(torch.cuda.get_device_name()
+                if torch.cuda.is_available() else 'cpu'),
         workers=cfg.train_dataloader.get('num_workers', 0),
-        peak_gpu_memory_gib=(torch.cuda.max_memory_allocated() / 2**30
+        peak_gpu_memory_gib=(peak_memory.peak
                              if torch.cuda.is_available() else None))
     if is_main_process():
         memory = summary['peak_gpu_memory_gib']

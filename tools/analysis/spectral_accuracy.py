@@ -2,18 +2,25 @@
 cost, on (N, C) matrices with flat and decaying spectra.
 
     python tools/analysis/spectral_accuracy.py [--n 3600] [--c 1280]
+        [--device cuda] [--profile]
 
 For each spectrum and r it prints the relative error of the loss
 ``||Z - Z V V^T||_F`` against float64 singular values, for the exact path and
 the randomised sketch (float32, as in training, and float64, which shows how
-much of the error is float32 rounding), and the median time of each.
+much of the error is float32 rounding), the median time of each, and that of
+a whole ``SpectralRegLoss`` forward and backward (the default ``'auto'``
+method) beside a matrix product ``Z^T Z`` of the same matrix. ``--profile``
+then prints the profiler's table of that step at the smallest r, to show
+where its time goes (solver calls, host synchronisations).
 """
 import argparse
 import time
 
 import torch
+from torch.profiler import ProfilerActivity, profile
 
-from mmxtkd.models.losses.spectral import (exact_top_right_singular_vectors,
+from mmxtkd.models.losses.spectral import (SpectralRegLoss,
+                                           exact_top_right_singular_vectors,
                                            top_right_singular_vectors)
 
 
@@ -29,13 +36,33 @@ def spectra(n: int, c: int, gen: torch.Generator) -> dict:
     }
 
 
-def timed(fn, repeats: int = 3):
+def synchronize(device: torch.device) -> None:
+    if device.type == 'cuda':
+        torch.cuda.synchronize(device)
+
+
+def timed(fn, device: torch.device, repeats: int = 3):
+    """``fn()``'s last result and median wall time, the device's queue
+    drained before and after each call."""
     times, out = [], None
     for _ in range(repeats):
+        synchronize(device)
         start = time.perf_counter()
         out = fn()
+        synchronize(device)
         times.append(time.perf_counter() - start)
     return out, sorted(times)[len(times) // 2]
+
+
+def loss_step(z: torch.Tensor, rank: int):
+    """A closure running SpectralRegLoss's forward and backward on ``z``."""
+    feat = z.detach().clone().requires_grad_()
+    loss = SpectralRegLoss(rank=rank)
+
+    def step():
+        feat.grad = None
+        loss(feat).backward()
+    return step
 
 
 def main() -> None:
@@ -43,13 +70,20 @@ def main() -> None:
     parser.add_argument('--n', type=int, default=3600, help='rows (B*H*W)')
     parser.add_argument('--c', type=int, default=1280, help='channels')
     parser.add_argument('--ranks', type=int, nargs='+', default=[1, 2, 8, 32])
+    parser.add_argument('--device', default='cpu')
+    parser.add_argument('--repeats', type=int, default=3)
+    parser.add_argument('--profile', action='store_true')
     args = parser.parse_args()
+    device = torch.device(args.device)
     gen = torch.Generator().manual_seed(0)
-    print(f'Z: {args.n} x {args.c}, torch threads {torch.get_num_threads()}')
+    where = (torch.cuda.get_device_name(device) if device.type == 'cuda' else
+             f'CPU, torch threads {torch.get_num_threads()}')
+    print(f'Z: {args.n} x {args.c} on {where}')
     print('| spectrum | r | exact err | sketch err (fp32) | sketch err (fp64) '
-          '| exact ms | sketch ms |')
-    print('|---|---|---|---|---|---|---|')
+          '| exact ms | sketch ms | loss fwd+bwd ms | Z^T Z ms |')
+    print('|---|---|---|---|---|---|---|---|---|')
     for name, z in spectra(args.n, args.c, gen).items():
+        z = z.to(device)
         s = torch.linalg.svdvals(z.double())
         for r in args.ranks:
             truth = (s[r:]**2).sum().sqrt().item()
@@ -60,13 +94,29 @@ def main() -> None:
                 return abs(loss - truth) / truth
 
             v_exact, t_exact = timed(
-                lambda: exact_top_right_singular_vectors(z, r))
+                lambda: exact_top_right_singular_vectors(z, r), device,
+                args.repeats)
             v_sketch, t_sketch = timed(
-                lambda: top_right_singular_vectors(z, r))
+                lambda: top_right_singular_vectors(z, r), device,
+                args.repeats)
             v_sketch64 = top_right_singular_vectors(z.double(), r)
+            _, t_loss = timed(loss_step(z, r), device, args.repeats)
+            _, t_gram = timed(lambda: z.t() @ z, device, args.repeats)
             print(f'| {name} | {r} | {err(v_exact):.1e} | {err(v_sketch):.1e} '
-                  f'| {err(v_sketch64, z.double()):.1e} | {t_exact * 1e3:.0f} '
-                  f'| {t_sketch * 1e3:.0f} |')
+                  f'| {err(v_sketch64, z.double()):.1e} | {t_exact * 1e3:.1f} '
+                  f'| {t_sketch * 1e3:.1f} | {t_loss * 1e3:.1f} '
+                  f'| {t_gram * 1e3:.2f} |')
+    if args.profile:
+        step = loss_step(z, min(args.ranks))
+        step()
+        activities = [ProfilerActivity.CPU] + (
+            [ProfilerActivity.CUDA] if device.type == 'cuda' else [])
+        with profile(activities=activities) as prof:
+            for _ in range(args.repeats):
+                step()
+            synchronize(device)
+        sort = 'cuda_time_total' if device.type == 'cuda' else 'cpu_time_total'
+        print(prof.key_averages().table(sort_by=sort, row_limit=25))
 
 
 if __name__ == '__main__':

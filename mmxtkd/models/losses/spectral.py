@@ -39,45 +39,27 @@ def exact_top_right_singular_vectors(z: torch.Tensor,
 
 @torch.no_grad()
 def top_right_singular_vectors(z: torch.Tensor, rank: int,
-                               oversample: int = 16,
-                               niter: int = 4,
+                               rows: Optional[int] = None,
+                               oversample: int = 16, niter: int = 4,
                                seed: int = 0) -> torch.Tensor:
-    """Top-``rank`` right singular vectors of ``z`` (N, C), a (C, rank)
-    matrix.
+    """Top-``rank`` right singular vectors of ``Z`` (N, C), a (C, rank)
+    matrix, by randomised subspace iteration (Halko et al. 2011) on the Gram
+    matrix ``Z^T Z``.
 
-    Randomised subspace iteration (Halko et al. 2011) on a sketch of width
-    ``q = min(rank + oversample, N, C)``: matrix products with ``z``, two
-    thin QRs
-    and the SVD of a small (q, C) matrix. When ``q == min(N, C)`` the sketch
-    spans the whole row space and the result is exact. The sketch is drawn
-    from its own generator, so the global random state is untouched. No
-    gradient flows through it.
+    ``z`` (N_r, C) is this process's rows of ``Z`` and ``rows`` the global N
+    (default: ``z``'s, one process): products with ``Z^T Z = sum_r Z_r^T Z_r``
+    need one all-reduce of a (C, q) matrix per power iteration, with
+    ``q = min(rank + oversample, N, C)``. The sketch spans
+    ``(Z^T Z)^(niter + 1) Omega``; a Rayleigh-Ritz step on the all-reduced
+    (q, q) matrix ``(Z B)^T (Z B)`` in float64 then rotates the orthonormal
+    basis ``B`` onto the top directions. When ``q == min(N, C)`` the sketch
+    spans the whole row space and the result is exact. Every factorisation
+    is of a (C, q) or (q, q) matrix (thin QRs and one small eigh, no SVD),
+    so on a GPU the solver calls are short. The sketch ``Omega`` comes from
+    its own generator: the global random state is untouched.
     """
-    n, c = z.shape
-    q = min(rank + oversample, n, c)
-    gen = torch.Generator(device=z.device).manual_seed(seed)
-    y = z @ torch.randn(c, q, generator=gen, device=z.device, dtype=z.dtype)
-    for _ in range(niter):
-        y = torch.linalg.qr(y).Q
-        y = z @ (z.t() @ y)
-    basis = torch.linalg.qr(y).Q                       # (N, q)
-    _, _, vh = torch.linalg.svd(basis.t() @ z, full_matrices=False)
-    return vh[:rank].t()                               # (C, rank)
-
-
-@torch.no_grad()
-def gram_sketch_top_right_singular_vectors(z: torch.Tensor, rank: int,
-                                           rows: int, oversample: int = 16,
-                                           niter: int = 4,
-                                           seed: int = 0) -> torch.Tensor:
-    """:func:`top_right_singular_vectors` of the matrix whose rows are
-    spread over the processes (``z`` (N_r, C) this process's, ``rows`` =
-    N in all), from products with ``Z^T Z = sum_r Z_r^T Z_r`` alone: one
-    all-reduce of a (C, q) matrix per power iteration, then a Rayleigh-Ritz
-    step on an all-reduced (q, q) matrix in float64. The sketch spans
-    ``(Z^T Z)^(niter + 1) Omega``, the subspace the single-process sketch
-    finds from the same ``Omega``."""
     c = z.shape[1]
+    rows = z.shape[0] if rows is None else rows
     q = min(rank + oversample, rows, c)
     gen = torch.Generator(device=z.device).manual_seed(seed)
     y = torch.randn(c, q, generator=gen, device=z.device, dtype=z.dtype)
@@ -92,6 +74,13 @@ def gram_sketch_top_right_singular_vectors(z: torch.Tensor, rank: int,
     projected = (z @ basis).double()                   # (N_r, q)
     w = top_eigenvectors(sum_over_processes(projected.t() @ projected), rank)
     return (basis.double() @ w).to(z.dtype)            # (C, rank)
+
+
+def check_finite(z: torch.Tensor) -> None:
+    """Refuse features holding NaN or Inf (a host synchronisation on a
+    GPU)."""
+    if not torch.isfinite(z).all():
+        raise ValueError('SpectralRegLoss: the features contain NaN or Inf')
 
 
 @MODELS.register_module()
@@ -129,7 +118,7 @@ class SpectralRegLoss(nn.Module):
 
     In a distributed run ``Z`` is the global batch's: the subspace comes
     from the Gram matrix ``Z^T Z`` summed over the processes (the sketch
-    from the same sums, :func:`gram_sketch_top_right_singular_vectors`) and
+    from the same sums) and
     the tail energy is summed over them before the norm, so every process
     computes the loss of the whole batch (:mod:`.global_batch`).
 
@@ -160,7 +149,8 @@ class SpectralRegLoss(nn.Module):
       2.1e-3 for r = 32.
     - ``'auto'`` (default): exact when ``min(N, C) <= exact_max_dim``, where
       it costs a few milliseconds; otherwise the sketch (on that 3600 x 1280
-      map: 0.5-0.8 s exact against 35-65 ms sketched on 2 CPU threads).
+      map: 0.2-0.8 s exact against 19-57 ms sketched on 2 CPU threads,
+      13-16 ms against 1.3-2.9 ms on an H200).
 
     Args:
         rank: r, the number of singular directions kept.
@@ -212,19 +202,16 @@ class SpectralRegLoss(nn.Module):
         c = z.shape[1]
         exact = self.method == 'exact' or (
             self.method == 'auto' and min(rows, c) <= self.exact_max_dim)
+        if not exact:
+            return top_right_singular_vectors(z, self.rank, rows,
+                                              self.oversample, self.niter)
         if world_size() == 1:
-            if exact:
-                return exact_top_right_singular_vectors(z, self.rank)
-            return top_right_singular_vectors(z, self.rank, self.oversample,
-                                              self.niter)
-        if exact and c > rows:  # fewer rows than channels: gather them
+            return exact_top_right_singular_vectors(z, self.rank)
+        if c > rows:  # fewer rows than channels: gather them
             return exact_top_right_singular_vectors(gather_rows(z), self.rank)
-        if exact:
-            z64 = z.double()
-            gram = sum_over_processes(z64.t() @ z64)
-            return top_eigenvectors(gram, self.rank).to(z.dtype)
-        return gram_sketch_top_right_singular_vectors(
-            z, self.rank, rows, self.oversample, self.niter)
+        z64 = z.double()
+        gram = sum_over_processes(z64.t() @ z64)
+        return top_eigenvectors(gram, self.rank).to(z.dtype)
 
     def as_matrix(self, feat: torch.Tensor) -> torch.Tensor:
         """``Z``, one row per position: (B, C, H, W) maps, (B, N, C) tokens
@@ -247,9 +234,6 @@ class SpectralRegLoss(nn.Module):
         if z.numel() == 0:
             raise ValueError('SpectralRegLoss: empty features '
                              f'{tuple(feat.shape)}')
-        if not torch.isfinite(z).all():
-            raise ValueError(
-                'SpectralRegLoss: the features contain NaN or Inf')
         z = z.to(torch.promote_types(z.dtype, torch.float32))
         # Under mixed precision too, the subspace and the tail are computed
         # in float32 at least: the tail is a small difference of large
@@ -269,10 +253,20 @@ class SpectralRegLoss(nn.Module):
                     'direction: the loss would be 0. Use a rank below the '
                     'rows (batch x positions), or a larger batch.')
         if self.rank >= min(rows, z.shape[1]):
+            check_finite(z)
             tail = z - z.detach(
             )  # Z_r == Z: zero loss, gradient kept in graph
         else:
-            v = self._subspace(z.detach(), rows)
+            # The solvers wait for the device to check their own result:
+            # checking the features after them adds no second wait, where
+            # before them it would stall the GPU until the forward is done
+            # and leave it idle while the loss's kernels are launched.
+            try:
+                v = self._subspace(z.detach(), rows)
+            except torch.linalg.LinAlgError:
+                check_finite(z)
+                raise
+            check_finite(z)
             tail = z - (z @ v) @ v.t()
         energy = sum_over_processes(tail.pow(2).sum())
         if self.reduction == 'mean':
