@@ -4,15 +4,6 @@
 _base_ = [
     '../_base_/models/pix2pix_colourisation.py',
     '../_base_/datasets/facades_colourisation.py',
-    '../_base_/schedules/translation_200ep.py'
+    '../_base_/schedules/translation_200ep.py',
+    '../_base_/translation_runtime.py'
 ]
-metrics = [
-    dict(_base_.psnr, gt_key='img_photo', pred_key='fake_photo'),
-    dict(
-        _base_.fid,
-        fake_nums=106,  # the facades test split
-        real_key='img_photo',
-        fake_key='fake_photo')
-]
-val_evaluator = dict(metrics=metrics)
-test_evaluator = val_evaluator

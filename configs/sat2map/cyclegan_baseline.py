@@ -5,15 +5,6 @@
 _base_ = [
     '../_base_/models/cyclegan_sat2map.py',
     '../_base_/datasets/maps_unpaired.py',
-    '../_base_/schedules/translation_200ep.py'
+    '../_base_/schedules/translation_200ep.py',
+    '../_base_/translation_runtime.py'
 ]
-metrics = [
-    dict(_base_.psnr, gt_key='img_map', pred_key='fake_map'),
-    dict(
-        _base_.fid,
-        fake_nums=1098,  # pix2pix's maps/val
-        real_key='img_map',
-        fake_key='fake_map')
-]
-val_evaluator = dict(metrics=metrics)
-test_evaluator = val_evaluator

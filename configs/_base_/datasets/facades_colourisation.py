@@ -4,6 +4,7 @@
 # copy made in the pipeline (mmxtkd.GrayscaleCopy) as the input; 256x256
 # with pix2pix's resize-crop-flip. Batch 8. mmagic's types are named with
 # their scope, so that configs inheriting this as mmxtkd:: build them.
+_base_ = ['./translation_metrics.py']
 dataset_type = 'mmagic.PairedImageDataset'
 data_root = 'data/pix2pix/facades'
 load_pair = dict(
@@ -49,3 +50,13 @@ val_dataloader = dict(
         test_mode=True,
         pipeline=test_pipeline))
 test_dataloader = val_dataloader
+metrics = [
+    dict(_base_.psnr, gt_key='img_photo', pred_key='fake_photo'),
+    dict(
+        _base_.fid,
+        fake_nums=106,  # the facades test split
+        real_key='img_photo',
+        fake_key='fake_photo')
+]
+val_evaluator = dict(type='mmagic.Evaluator', metrics=metrics)
+test_evaluator = val_evaluator

@@ -6,6 +6,7 @@
 # maps/{train,val} by tools/dataset_converters/pix2pix_to_unpaired.py.
 # 256x256 with CycleGAN's resize-crop-flip. Batch 8. mmagic's types are named
 # with their scope, so that configs inheriting this as mmxtkd:: build them.
+_base_ = ['./translation_metrics.py']
 dataset_type = 'mmxtkd.UnpairedTranslationDataset'
 data_root = 'data/cyclegan/maps'
 domains = dict(domain_a='aerial', domain_b='map')
@@ -53,3 +54,14 @@ val_dataloader = dict(
         pipeline=test_pipeline,
         **domains))
 test_dataloader = val_dataloader
+# PSNR of the translated map against the paired one; FID
+metrics = [
+    dict(_base_.psnr, gt_key='img_map', pred_key='fake_map'),
+    dict(
+        _base_.fid,
+        fake_nums=1098,  # pix2pix's maps/val
+        real_key='img_map',
+        fake_key='fake_map')
+]
+val_evaluator = dict(type='mmagic.Evaluator', metrics=metrics)
+test_evaluator = val_evaluator

@@ -9,6 +9,8 @@ _base_ = [
     'mmagic::_base_/models/base_cyclegan.py',
     '../teachers/imagenet_from_gan_input.py'
 ]
+custom_imports = dict(
+    imports=['mmxtkd', 'mmxtkd.models.editing'], allow_failed_imports=False)
 model = dict(
     type='mmxtkd.DistillCycleGAN',
     default_domain='map',

@@ -7,6 +7,8 @@ _base_ = [
     'mmagic::_base_/models/base_pix2pix.py',
     '../teachers/imagenet_from_gan_input.py'
 ]
+custom_imports = dict(
+    imports=['mmxtkd', 'mmxtkd.models.editing'], allow_failed_imports=False)
 model = dict(
     type='mmxtkd.DistillPix2Pix',
     default_domain='photo',
