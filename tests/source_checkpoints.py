@@ -139,7 +139,7 @@ def write_user_checkpoints(root: str) -> str:
     from torchvision import models as tv
 
     from mmxtkd.models.teachers import _build_model
-    from mmxtkd.utils import build_in_own_scope
+    from mmxtkd.registry import build_in_own_scope
 
     downloads, out = osp.join(root, 'downloads'), osp.join(root, 'checkpoints')
     for folder in (downloads, out):

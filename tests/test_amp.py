@@ -16,9 +16,9 @@ from mmpretrain.structures import DataSample as ClsDataSample
 from mmseg.structures import SegDataSample
 
 from conftest import REPO, TINY_CONFIG, depth_samples, run_script
+from mmxtkd.apis.launch import use_amp_optim_wrapper
 from mmxtkd.models import SpectralRegLoss
-from mmxtkd.utils import build_in_own_scope
-from mmxtkd.utils.launch import use_amp_optim_wrapper
+from mmxtkd.registry import build_in_own_scope
 
 HALF = [torch.bfloat16, torch.float16]
 
@@ -43,7 +43,7 @@ def test_the_main_job_under_autocast(main_job, dtype):
     seen = {}
     # a matrix product inside the teacher (its output, after a LayerNorm,
     # is float32 under autocast too)
-    main_job.distill.teacher.encoder.layers[0].attn.qkv.register_forward_hook(
+    main_job.distill.teachers['main'].encoder.layers[0].attn.qkv.register_forward_hook(
         lambda m, a, out: seen.update(teacher=out.dtype))
     reference = main_job.loss(inputs, samples)
     with torch.autocast('cpu', dtype=dtype):

@@ -15,8 +15,8 @@ from mmengine.fileio import get_file_backend
 from mmengine.logging import MessageHub, MMLogger
 
 from conftest import REPO, TINY_CONFIG, run_script
+from mmxtkd.apis.run_checkpoint import last_intact_checkpoint
 from mmxtkd.engine.hooks import AtomicCheckpointHook
-from mmxtkd.utils.run_checkpoint import last_intact_checkpoint
 from test_tools import data_options, tool_env
 
 

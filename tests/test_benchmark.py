@@ -125,7 +125,7 @@ def test_the_tools_record(tiny_image_folder, tmp_path, monkeypatch, amp):
     assert check['holds'] == (check['distill_peak_bytes']
                               <= check['bound_bytes'])
     assert 'distill/(student+teacher)' in printed and str(out) in printed
-    assert record['teacher_forwards'] == {'distill.teacher': 1}
+    assert record['teacher_forwards'] == {'distill.teachers.main': 1}
 
 
 def test_the_tools_record_with_several_pairs(tiny_image_folder, tmp_path,

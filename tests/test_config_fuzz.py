@@ -9,7 +9,7 @@ from mmengine.config import Config
 from mmengine.registry import MODELS
 
 from conftest import REPO
-from mmxtkd.utils import build_in_own_scope
+from mmxtkd.registry import build_in_own_scope
 from test_amp import depth_batch
 
 MAIN = osp.join(REPO,

@@ -281,8 +281,9 @@ def test_config_builds_and_loads_its_weights(path, user_folder, read_once,
         # a projector for the feature losses; REFILLED and KD relate
         # embeddings and logits without one
         projected = re.search(r'_(inverted|traditional)', path)
-        assert (model.distill.projector is not None) == bool(projected)
-        assert model.distill.teacher.checkpoint == teacher.checkpoint
+        pair = model.distill.pairs['main']
+        assert (pair.projector is not None) == bool(projected)
+        assert model.distill.teachers['main'].checkpoint == teacher.checkpoint
     teachers = dict(cfg.model.get('teachers') or {})
     if teachers:  # several pairs: each projected, each teacher as given
         assert all(pair.projector is not None

@@ -11,7 +11,7 @@ from mmengine.optim import build_optim_wrapper
 from mmengine.registry import MODELS, DefaultScope
 
 from conftest import REPO, depth_samples
-from mmxtkd.utils.launch import use_amp_optim_wrapper
+from mmxtkd.apis.launch import use_amp_optim_wrapper
 
 pytestmark = pytest.mark.skipif(not torch.cuda.is_available(),
                                 reason='needs a CUDA GPU')
@@ -36,11 +36,11 @@ def test_amp_optim_wrapper_trains_the_main_job(dtype):
         model = MODELS.build(cfg.model).cuda()
         wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
     assert type(wrapper).__name__ == 'AmpOptimWrapper'
-    teacher = model.distill.teacher.encoder
+    teacher = model.distill.teachers['main'].encoder
     seen = {}
     teacher.layers[0].attn.qkv.register_forward_hook(
         lambda m, a, out: seen.update(teacher=out.dtype))
-    watched = dict(projector=model.distill.projector.proj.weight,
+    watched = dict(projector=model.distill.pairs['main'].projector.proj.weight,
                    student=model.student.decode_head.depth_conv.weight,
                    teacher=teacher.layers[0].attn.qkv.weight)
     before = {k: w.detach().clone() for k, w in watched.items()}

@@ -96,7 +96,7 @@ def test_the_hook_decomposes_the_maps_the_step_compared(projector, tmp_path):
     # the same maps computed here: Z_s (4, 64, 4, 4) and Z_t on its grid
     with torch.no_grad():
         (z_s, z_t), = model.feature_pairs(inputs, samples).values()
-        proj = model.distill.projector
+        proj = model.distill.pairs['main'].projector
         pred, target = ((z_s, proj(z_t)) if projector == 'InvertedProjector'
                         else (proj(z_s), z_t))
     rows = [m.permute(0, 2, 3, 1).reshape(-1, m.shape[1])
@@ -112,4 +112,5 @@ def test_the_hook_decomposes_the_maps_the_step_compared(projector, tmp_path):
     mse = float(model.loss(inputs, samples)['loss_distill_l2'])
     assert expected['loss']**2 == pytest.approx(mse * rows[0].numel(),
                                                 rel=1e-4)
-    assert not model.distill.keep_maps and model.distill.last_maps is None
+    pair = model.distill.pairs['main']
+    assert not pair.keep_maps and pair.last_maps is None

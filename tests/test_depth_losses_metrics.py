@@ -7,7 +7,7 @@ import torch
 from mmseg.models.losses import SiLogLoss
 
 from mmxtkd.evaluation import NYUDepthMetric
-from mmxtkd.models import SILogLoss
+from mmxtkd.models.depth import SILogLoss
 
 
 def test_silog_hand_worked_case():

@@ -10,10 +10,10 @@ from mmengine.config import Config
 from mmengine.registry import MODELS
 
 from conftest import REPO
-from mmxtkd.models import (LightSkipDepthDecoder, SkipDepthDecoder,
-                           SkipDepthDecoderDW)
+from mmxtkd.models.depth import (LightSkipDepthDecoder, SkipDepthDecoder,
+                                 SkipDepthDecoderDW)
 from mmxtkd.models.teachers import teacher_in_config
-from mmxtkd.utils import build_in_own_scope
+from mmxtkd.registry import build_in_own_scope
 
 CONFIGS = osp.join(REPO, 'configs')
 

@@ -134,12 +134,12 @@ def test_a_downstream_config_inherits_by_package_path(data_root, tmp_path):
     (project / 'build.py').write_text(
         'import mmxtkd\n'
         'from mmengine.config import Config\n'
-        'from mmxtkd.utils import build_in_own_scope\n'
+        'from mmxtkd.registry import build_in_own_scope\n'
         'from mmengine.registry import MODELS\n'
         "cfg = Config.fromfile('my_run.py')\n"
         'model = build_in_own_scope(MODELS, cfg.model)\n'
-        "print('rank', model.distill.losses['spectral'].rank,\n"
-        "      'reduction', model.distill.losses['spectral'].reduction)\n")
+        "loss = model.distill.pairs['main'].losses['spectral']\n"
+        "print('rank', loss.rank, 'reduction', loss.reduction)\n")
     out = subprocess.run([sys.executable, 'build.py'], cwd=project,
                          env=env(), capture_output=True, text=True)
     assert out.returncode == 0, out.stderr[-3000:]

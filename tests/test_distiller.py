@@ -10,7 +10,7 @@ from mmengine.registry import MODELS
 from mmpretrain.structures import DataSample
 
 from mmxtkd.models import CrossTaskDistiller, SpectralRegLoss
-from mmxtkd.utils import build_in_own_scope
+from mmxtkd.registry import build_in_own_scope
 
 STUDENT = dict(
     type='mmpretrain.ImageClassifier',
@@ -40,7 +40,7 @@ def batch(n=4):
 
 
 def teacher_map(model, inputs):
-    z_t = model.distill.teacher(inputs)
+    z_t = model.distill.teachers['main'](inputs)
     return F.interpolate(
         z_t, size=(2, 2), mode='bilinear', align_corners=False)
 
@@ -52,8 +52,8 @@ def test_inverted_compares_student_with_projected_teacher():
     losses = model.loss(inputs, samples)
     assert set(losses) == {'loss', 'loss_distill_fitnets'}
     z_s = model.student.backbone(inputs)[-1]
-    expected = F.mse_loss(z_s,
-                          model.distill.projector(teacher_map(model, inputs)))
+    projector = model.distill.pairs['main'].projector
+    expected = F.mse_loss(z_s, projector(teacher_map(model, inputs)))
     torch.testing.assert_close(losses['loss_distill_fitnets'], expected)
     student_only = model.student.loss(inputs, samples)
     torch.testing.assert_close(losses['loss'], student_only['loss'])
@@ -66,7 +66,7 @@ def test_traditional_compares_projected_student_with_teacher():
     losses = model.loss(inputs, samples)
     z_s = model.student.backbone(inputs)[-1]
     expected = F.mse_loss(
-        model.distill.projector(z_s), teacher_map(model, inputs))
+        model.distill.pairs['main'].projector(z_s), teacher_map(model, inputs))
     torch.testing.assert_close(losses['loss_distill_fitnets'], expected)
 
 
@@ -76,10 +76,11 @@ def test_gradients_reach_student_and_projector_but_not_teacher():
     inputs, samples = batch()
     losses = model.loss(inputs, samples)
     (losses['loss_distill_fitnets']).backward()
-    assert model.distill.projector.proj.weight.grad.abs().sum() > 0
+    projector = model.distill.pairs['main'].projector
+    assert projector.proj.weight.grad.abs().sum() > 0
     assert model.student.backbone.conv1.weight.grad.abs().sum() > 0
     assert all(p.grad is None
-               for p in model.distill.teacher.encoder.parameters())
+               for p in model.distill.teachers['main'].encoder.parameters())
 
 
 def saved_for_backward(fn) -> int:
@@ -110,7 +111,8 @@ def test_the_backward_pass_keeps_no_teacher_activation(inference_mode):
     # MSE's two (4, 64, 2, 2) operands
     assert distill - student == 4 * (64 * 16 + 4 * 16 * 2 * 2
                                      + 2 * 4 * 64 * 2 * 2)
-    encoder = copy.deepcopy(model.distill.teacher.encoder).requires_grad_()
+    encoder = copy.deepcopy(
+        model.distill.teachers['main'].encoder).requires_grad_()
     with_autograd = saved_for_backward(lambda: encoder(inputs))
     assert with_autograd > 50 * (distill - student)
 
@@ -127,10 +129,10 @@ def test_optimizer_and_checkpoint_hold_no_teacher_weights(tmp_path):
     }
     teacher_params = {
         id(p)
-        for p in model.distill.teacher.encoder.parameters()
+        for p in model.distill.teachers['main'].encoder.parameters()
     }
     assert teacher_params and not teacher_params & in_optim
-    assert id(model.distill.projector.proj.weight) in in_optim
+    assert id(model.distill.pairs['main'].projector.proj.weight) in in_optim
     assert not any(k.startswith('distill.teacher') for k in model.state_dict())
 
     path = tmp_path / 'student.pth'
@@ -164,7 +166,7 @@ def test_teacher_free_spectral_loss_on_student_features():
     z_s = model.student.backbone(inputs)[-1]
     torch.testing.assert_close(losses['loss_distill_spectral'],
                                SpectralRegLoss(rank=2)(z_s))
-    torch.testing.assert_close(model.student_features(inputs), {'': z_s})
+    torch.testing.assert_close(model.student_features(inputs), {'main': z_s})
 
 
 def test_wrong_projector_channels_name_the_mismatch():
@@ -177,11 +179,11 @@ def test_wrong_projector_channels_name_the_mismatch():
 
 
 def test_a_teacher_map_that_cannot_be_aligned_names_both_shapes():
-    from mmxtkd.models import FeatureDistillation
+    from mmxtkd.models import Distillation
     teacher = dict(type='mmxtkd.FrozenTeacher',
                    model=dict(type='mmxtkd.TorchvisionFeatures',
                               name='resnet18', node='layer4'))
-    distill = FeatureDistillation(
+    distill = Distillation(
         dict(l2=dict(type='mmxtkd.FitNetsLoss')),
         teacher,
         dict(type='mmxtkd.InvertedProjector'),
@@ -198,7 +200,7 @@ def test_a_teacher_map_that_cannot_be_aligned_names_both_shapes():
     pooled = dict(teacher, model=dict(teacher['model'], node='flatten'))
     with pytest.raises(ValueError, match=r'the teacher map \(2, 512\) cannot '
                        r'be aligned to the student map \(2, 8, 4, 4\)'):
-        FeatureDistillation(dict(l2=dict(type='mmxtkd.FitNetsLoss')), pooled,
+        Distillation(dict(l2=dict(type='mmxtkd.FitNetsLoss')), pooled,
                             dict(type='mmxtkd.InvertedProjector'), 8, 512)(
             torch.randn(2, 3, 32, 32), torch.randn(2, 8, 4, 4))
 
@@ -236,8 +238,8 @@ def test_projector_channels_follow_its_direction(projector, shape):
         student=STUDENT, teacher=TEACHER, projector=projector,
         student_channels=64, teacher_channels=16,
         distill_losses=dict(fitnets=dict(type='mmxtkd.FitNetsLoss')))
-    assert all(m.shape == shape
-               for m in model.distill.projector.projection_matrices())
+    projector = model.distill.pairs['main'].projector
+    assert all(m.shape == shape for m in projector.projection_matrices())
     inputs, samples = batch()
     assert torch.isfinite(model.loss(inputs, samples)['loss_distill_fitnets'])
 
@@ -267,7 +269,7 @@ def test_a_non_finite_loss_stops_training_before_the_step():
                                                      before))
     # the projector diverged: only the distillation term is infinite
     with torch.no_grad():
-        model.distill.projector.proj.weight.fill_(float('inf'))
+        model.distill.pairs['main'].projector.proj.weight.fill_(float('inf'))
     before = [p.detach().clone() for p in model.parameters()]
     with pytest.raises(FloatingPointError,
                        match=r'non-finite loss at iteration 42: '
@@ -277,7 +279,7 @@ def test_a_non_finite_loss_stops_training_before_the_step():
     assert all(torch.equal(p, b) for p, b in zip(model.parameters(), before))
     # a NaN image: the task term and the distillation term both
     with torch.no_grad():
-        model.distill.projector.proj.weight.normal_()
+        model.distill.pairs['main'].projector.proj.weight.normal_()
     inputs[0, 0, 0, 0] = float('nan')
     with pytest.raises(FloatingPointError, match=r'iteration 42: loss = nan, '
                        r'loss_distill_fitnets = nan\. Training stops'):
@@ -294,12 +296,12 @@ def test_a_teacher_that_turns_out_nan_is_named_not_the_learning_rate():
                                                            lr=0.1)))
     inputs, samples = batch()
     with torch.no_grad():
-        model.distill.projector.proj.weight.fill_(float('inf'))
+        model.distill.pairs['main'].projector.proj.weight.fill_(float('inf'))
     with pytest.raises(FloatingPointError, match='lower learning rate'):
         model.train_step(dict(inputs=inputs, data_samples=samples), optim)
     with torch.no_grad():
-        model.distill.projector.proj.weight.normal_()
-        next(model.distill.teacher.encoder.parameters()).fill_(float('nan'))
+        model.distill.pairs['main'].projector.proj.weight.normal_()
+        next(model.distill.teachers['main'].encoder.parameters()).fill_(float('nan'))
     with pytest.raises(FloatingPointError,
                        match=r"loss_distill_fitnets = nan .*the teacher's "
                        r'feature map was NaN or Inf for this batch \(teacher '

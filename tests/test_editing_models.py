@@ -110,7 +110,7 @@ def test_pix2pix_distils_the_bottleneck_of_the_generator_input():
         + log_vars['loss_distill_l2'])
     distill = log_vars['loss_distill_l2']
     grads = torch.autograd.grad(
-        distill, [model.distill.projector.proj.weight] +
+        distill, [model.distill.pairs['main'].projector.proj.weight] +
         list(generator.parameters()) + list(model.discriminators.parameters()),
         allow_unused=True,
         retain_graph=True)
@@ -119,28 +119,29 @@ def test_pix2pix_distils_the_bottleneck_of_the_generator_input():
         list(model.discriminators.parameters()))])
     assert all(g is None for g in grads[-len(list(
         model.discriminators.parameters())):])
-    assert list(model.distill.teacher.parameters()) == []
-    assert not any(p.requires_grad
-                   for p in model.distill.teacher.encoder.parameters())
+    assert list(model.distill.teachers['main'].parameters()) == []
+    encoder = model.distill.teachers['main'].encoder
+    assert not any(p.requires_grad for p in encoder.parameters())
 
 
 def test_pix2pix_train_step_updates_the_projector_with_the_generator():
     model = pix2pix(**DISTILL)
     wrappers = optimizers(model)
-    proj = model.distill.projector.proj.weight.detach().clone()
-    teacher = next(model.distill.teacher.encoder.parameters()).detach().clone()
+    weight = model.distill.pairs['main'].projector.proj.weight
+    proj = weight.detach().clone()
+    encoder = model.distill.teachers['main'].encoder
+    teacher = next(encoder.parameters()).detach().clone()
     log_vars = model.train_step(batch(['photo', 'gray']), wrappers)
     assert 'loss_distill_l2' in log_vars and 'loss_gan_d_fake' in log_vars
-    assert not torch.equal(model.distill.projector.proj.weight, proj)
-    assert torch.equal(next(model.distill.teacher.encoder.parameters()),
-                       teacher)
+    assert not torch.equal(weight, proj)
+    assert torch.equal(next(encoder.parameters()), teacher)
     # the projector's optimizer state lives in the generators' optimizer,
     # so checkpoints and --resume carry it
     state = wrappers.state_dict()['generators']['state']
     params = [p for g in wrappers['generators'].optimizer.param_groups
               for p in g['params']]
     index = next(i for i, p in enumerate(params)
-                 if p is model.distill.projector.proj.weight)
+                 if p is model.distill.pairs['main'].projector.proj.weight)
     assert torch.is_tensor(state[index]['exp_avg'])
 
     with pytest.raises(ValueError, match="add 'distill' to the generators' "
@@ -222,7 +223,7 @@ def test_init_weights_is_pix2pix_normal_init_despite_mmagic_2109():
     model.init_weights()
     convs = [m.weight for m in model.modules()
              if isinstance(m, (torch.nn.Conv2d, torch.nn.ConvTranspose2d))
-             and m is not model.distill.projector.proj]
+             and m is not model.distill.pairs['main'].projector.proj]
     weights = torch.cat([w.flatten() for w in convs])
     assert abs(float(weights.std()) - 0.02) < 0.002
     assert abs(float(weights.mean())) < 0.002
@@ -282,7 +283,7 @@ def test_an_mmagic_pix2pix_config_becomes_distilled_as_the_docs_say(
     wrappers = build_optim_wrapper(model, cfg.optim_wrapper)  # as the Runner
     log_vars = model.train_step(batch(['photo', 'mask']), wrappers)
     assert {'loss_distill_l2', 'loss_gan_g', 'loss_pixel'} <= set(log_vars)
-    assert model.distill.teacher.checkpoint == \
+    assert model.distill.teachers['main'].checkpoint == \
         'checkpoints/resnet50-0676ba61.pth'
 
 

@@ -154,7 +154,7 @@ def test_configs_synchronise_bn_and_cpu_processes_drop_it():
     from mmengine.config import Config
 
     from conftest import REPO
-    from mmxtkd.utils.launch import adapt_to_cpu_distributed
+    from mmxtkd.apis.launch import adapt_to_cpu_distributed
     for config in ('depth/mbv2_vitb-cls-teacher_inverted.py',
                    'depth/effb0_baseline.py', 'depth/r50_baseline.py',
                    'seg/ade20k/dlv3-r50_baseline.py',

@@ -13,7 +13,7 @@ from mmseg.structures import SegDataSample
 
 from conftest import REPO
 from mmxtkd.models import LinearlyBridgedEncoder
-from mmxtkd.utils import build_in_own_scope
+from mmxtkd.registry import build_in_own_scope
 
 CONFIG = osp.join(
     REPO, 'configs/depth/linear-bridge_maskrcnn-insseg-encoder_r50-depth-'

@@ -17,7 +17,8 @@ from mmengine.registry import MODELS
 from conftest import REPO
 from mmxtkd.models import FrozenTeacher
 from mmxtkd.models.teachers import teacher_in_config
-from mmxtkd.utils import build_in_own_scope, check_pretrained_inits
+from mmxtkd.registry import build_in_own_scope
+from mmxtkd.utils import check_pretrained_inits
 from source_checkpoints import (CONVERTERS, ait_coords_table, ait_state_dict,
                                 convert, relative_index)
 
@@ -385,7 +386,7 @@ def test_export_student_gives_what_the_students_package_loads(
     from mmengine.runner import load_checkpoint
 
     from conftest import run_script
-    from mmxtkd.models.distillers import without_distillation
+    from mmxtkd.models.distillation import without_distillation
     cfg = Config.fromfile(osp.join(REPO, 'configs', config))
     model_cfg = dict(without_distillation(cfg.model),
                      _scope_=cfg.default_scope)
@@ -394,7 +395,7 @@ def test_export_student_gives_what_the_students_package_loads(
     torch.manual_seed(0)
     distiller = build_in_own_scope(MODELS, model_cfg)
     state = dict(distiller.state_dict())
-    state['distill.projector.proj.weight'] = torch.randn(8, 8, 1, 1)
+    state['distill.pairs.main.projector.proj.weight'] = torch.randn(8, 8, 1, 1)
     ckpt, out = str(tmp_path / 'run.pth'), str(tmp_path / 'student.pth')
     torch.save({'meta': {'dataset_meta': {}}, 'state_dict': state}, ckpt)
     run_script(osp.join(REPO, 'tools/model_converters/export_student.py'),

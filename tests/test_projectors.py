@@ -43,8 +43,10 @@ def test_ensemble_is_mean_of_relu_projections_with_bias():
                                   TraditionalProjector(80, 768),
                                   ProjectorEnsemble(768, 80)])
 def test_wrong_channel_count_names_both(proj):
-    with pytest.raises(ValueError, match=rf'expects {proj.in_channels} input '
-                       r'channels, got 7'):
+    """Used alone, a projector leaves it to the convolution's own error;
+    in a model, FeaturePair names the config key first."""
+    with pytest.raises(RuntimeError, match=rf'to have {proj.in_channels} '
+                       r'channels, but got 7'):
         proj(torch.randn(1, 7, 2, 2))
 
 

@@ -6,7 +6,7 @@ import timm
 import torch
 import torch.nn.functional as F
 
-from mmxtkd.models.backbones import MobileNetV1, WideResNetCIFAR
+from mmxtkd.models.classification import MobileNetV1, WideResNetCIFAR
 
 
 def copy_in_order(src: torch.nn.Module, dst: torch.nn.Module) -> None:

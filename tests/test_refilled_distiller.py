@@ -7,7 +7,7 @@ import torch
 from mmpretrain.structures import DataSample
 
 from mmxtkd.engine import TeacherClassCentresHook
-from mmxtkd.models import CrossTaskDistiller, FeatureDistillation
+from mmxtkd.models import CrossTaskDistiller, Distillation
 from mmxtkd.models.losses.refilled import pooled_embedding
 from test_distiller import STUDENT, TEACHER
 
@@ -30,7 +30,7 @@ def batch(labels=(0, 0, 1, 1, 0, 1)):
 def test_the_losses_see_the_pooled_embeddings_labels_and_logits():
     model = make(STAGE2, student_logits='head.fc')
     seen = {}
-    loss = model.distill.losses['local']
+    loss = model.distill.pairs['main'].losses['local']
     original = loss.forward
 
     def spy(pred, target, labels, logits):
@@ -45,7 +45,7 @@ def test_the_losses_see_the_pooled_embeddings_labels_and_logits():
     # of the data samples, and the head's logits of the same pass
     feats = model.student.extract_feat(inputs)
     torch.testing.assert_close(seen['pred'], feats[-1])
-    teacher_map = model.distill.teacher(inputs)
+    teacher_map = model.distill.teachers['main'](inputs)
     torch.testing.assert_close(seen['target'], teacher_map.mean((2, 3)))
     assert seen['labels'].tolist() == [0, 0, 1, 1, 0, 1]
     torch.testing.assert_close(seen['logits'],
@@ -59,7 +59,8 @@ def test_stage1_trains_the_student_on_the_triplets_alone():
     losses['loss_distill_triplet'].backward()
     grads = [p.grad for p in model.student.backbone.parameters()]
     assert any(g is not None and g.abs().sum() > 0 for g in grads)
-    assert all(p.grad is None for p in model.distill.teacher.parameters())
+    teacher = model.distill.teachers['main']
+    assert all(p.grad is None for p in teacher.parameters())
 
 
 def test_missing_requirements_are_named():
@@ -73,8 +74,8 @@ def test_missing_requirements_are_named():
     inputs, _ = batch()
     with pytest.raises(ValueError, match='data samples have no gt_label'):
         model.loss(inputs, [DataSample() for _ in inputs])
-    # a student that gives no labels (the GAN students' FeatureDistillation)
-    distill = FeatureDistillation(STAGE1, teacher=TEACHER)
+    # a student that gives no labels (the GAN students' Distillation)
+    distill = Distillation(STAGE1, teacher=TEACHER)
     with pytest.raises(ValueError, match=r'distill_losses.triplet '
                        r'\(TripletProbabilityLoss\) needs the labels'):
         distill(inputs, torch.randn(len(inputs), 64))
@@ -96,11 +97,11 @@ def test_class_centres_hook_sets_the_teachers_class_means():
         inputs, samples = batch(labels)
         batches.append(dict(inputs=list(inputs), data_samples=samples))
     TeacherClassCentresHook().before_train(_Runner(model, batches))
-    centres = model.distill.losses['local'].class_centres
+    centres = model.distill.pairs['main'].losses['local'].class_centres
     embs, labels = [], []
     for b in batches:
         data = model.data_preprocessor(b, training=False)
-        embs.append(pooled_embedding(model.distill.teacher(data['inputs']),
+        embs.append(pooled_embedding(model.distill.teachers['main'](data['inputs']),
                                      ''))
         labels += [int(s.gt_label) for s in b['data_samples']]
     embs, labels = torch.cat(embs).numpy(), np.array(labels)

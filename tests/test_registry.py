@@ -7,8 +7,7 @@ import torch
 from mmengine.registry import DefaultScope
 
 from mmxtkd.models import FitNetsLoss
-from mmxtkd.registry import MODELS
-from mmxtkd.utils import build_in_own_scope
+from mmxtkd.registry import MODELS, build_in_own_scope
 
 
 @pytest.mark.parametrize('scope', ['mmseg', 'mmdet', 'mmpretrain', 'mmagic'])
@@ -62,7 +61,7 @@ def test_importing_sets_no_scope_and_register_all_modules_is_mmsegs():
         'import mmxtkd, mmxtkd.models\n'
         'from mmengine.registry import DefaultScope\n'
         'print(DefaultScope.get_current_instance())\n'
-        'from mmxtkd.utils import register_all_modules\n'
+        'from mmxtkd.apis import register_all_modules\n'
         'register_all_modules(init_default_scope=False)\n'
         'print(DefaultScope.get_current_instance())\n'
         'register_all_modules()\n'

@@ -79,9 +79,9 @@ def test_ade20k_config_trains_with_the_train_tool(user_folder, tmp_path):
                       map_location='cpu', weights_only=True)
     # the trained projector is in the checkpoint, the frozen teacher is not
     distill = [k for k in ckpt['state_dict'] if k.startswith('distill.')]
-    assert distill == ['distill.projector.proj.weight']
-    assert ckpt['state_dict']['distill.projector.proj.weight'].shape[:2] == (
-        2048, 2048)
+    assert distill == ['distill.pairs.main.projector.proj.weight']
+    weight = ckpt['state_dict']['distill.pairs.main.projector.proj.weight']
+    assert weight.shape[:2] == (2048, 2048)
 
 
 def test_coco_config_trains_with_the_runner(user_folder, tmp_path,
@@ -110,7 +110,7 @@ def test_coco_config_trains_with_the_runner(user_folder, tmp_path,
     runner.train()
     assert losses.keys == {'loss', 'decode.loss_ce', 'decode.acc_seg',
                            'loss_distill_l2'}
-    assert runner.model.distill.teacher.checkpoint == \
+    assert runner.model.distill.teachers['main'].checkpoint == \
         'checkpoints/deeplabv3_resnet50_coco-cd0a2569.pth'
     metrics = runner.val_loop.run()
     assert set(metrics) == {'aAcc', 'mIoU', 'mAcc'}

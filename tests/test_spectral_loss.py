@@ -193,7 +193,7 @@ def test_rank_at_least_channels_is_refused_then_a_few_rows_give_zero(r):
 
 
 def test_a_rank_at_least_the_configured_channels_fails_at_build():
-    from mmxtkd.models.feature_distillation import FeaturePair
+    from mmxtkd.models import FeaturePair
     with pytest.raises(ValueError, match=r'spectral: SpectralRegLoss\(rank='
                        r'100\) on 64-channel features keeps every direction'):
         FeaturePair(dict(spectral=dict(type='mmxtkd.SpectralRegLoss',

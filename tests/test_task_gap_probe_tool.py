@@ -28,14 +28,14 @@ def test_probe_reports_both_fits_cka_and_a_recommendation(tmp_path):
         '--cfg-options', f'train_dataloader.dataset.data_root={root}',
         'train_dataloader.batch_size=2', 'train_dataloader.num_workers=0',
         'train_dataloader.persistent_workers=False')
-    result = json.loads(out.read_text())['distill']
+    result = json.loads(out.read_text())['main']
     # 2 batches of 2 frames, 96x128 at stride 32: 4 x 12 positions
     assert result['positions'] == 48 and result['fitted_on'] == 24
     assert result['teacher_to_student']['shape'] == [256, 1280]
     assert result['student_to_teacher']['shape'] == [1280, 256]
     assert 0 <= result['linear_cka'] <= 1
     assert result['recommendation'] in ('inverted', 'traditional')
-    assert '[distill] 48 positions (fitted on the first 24' in printed
+    assert '[main] 48 positions (fitted on the first 24' in printed
     assert f"recommendation       {result['recommendation']} (" in printed
 
     no_teacher = tmp_path / 'none.py'

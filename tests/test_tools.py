@@ -109,7 +109,8 @@ def test_logged_rank_matches_numpy_on_the_saved_projector(trained):
     work, _, _ = trained
     ckpt = torch.load(osp.join(work, 'iter_12.pth'), map_location='cpu',
                       weights_only=True)
-    p = ckpt['state_dict']['distill.projector.proj.weight'].flatten(1).numpy()
+    p = ckpt['state_dict']['distill.pairs.main.projector.proj.weight']
+    p = p.flatten(1).numpy()
     s = np.linalg.svd(p.astype(np.float64), compute_uv=False)
     last = json.loads(open(osp.join(work, 'spectral_history.jsonl'))
                       .read().splitlines()[-1])
@@ -203,7 +204,7 @@ def test_resume_skips_a_checkpoint_cut_short(trained, tiny_image_folder,
     """A job killed while writing iter_12.pth: --resume warns and goes on
     from iter_8.pth, the newest complete one (mmengine alone fails on the
     torn file); with no complete checkpoint at all it stops, naming them."""
-    from mmxtkd.utils.run_checkpoint import last_intact_checkpoint
+    from mmxtkd.apis.run_checkpoint import last_intact_checkpoint
     work = copy_run(trained[0], tmp_path / 'work', upto=12)
     cut_short(osp.join(work, 'iter_12.pth'))
     assert last_intact_checkpoint(work) == osp.join(work, 'iter_8.pth')
@@ -231,7 +232,7 @@ def test_resume_with_another_projector_names_what_differs(
                    'model.projector.in_channels=32')
     message = str(err.value)
     assert 'cannot resume from' in message and 'iter_8.pth' in message
-    assert 'distill.projector.' in message and '(64, 32' in message
+    assert 'distill.pairs.main.projector.' in message and '(64, 32' in message
     assert "model.projector.in_channels: 64 then, 32 now" in message
     assert not osp.exists(osp.join(work, 'iter_9.pth'))
 
@@ -239,7 +240,7 @@ def test_resume_with_another_projector_names_what_differs(
 def test_work_dirs_are_named_by_the_path_under_configs(tmp_path):
     from argparse import Namespace
 
-    from mmxtkd.utils.launch import config_name, load_tool_config
+    from mmxtkd.apis.launch import config_name, load_tool_config
     assert config_name('configs/seg/ade20k/a_b.py') == 'seg/ade20k/a_b'
     assert config_name(osp.join(REPO, 'configs/depth/synthetic/x.py')) == \
         'depth/synthetic/x'
@@ -333,8 +334,8 @@ def test_test_tool_refuses_a_checkpoint_of_another_model(
     from mmengine.config import Config
     from mmengine.registry import MODELS
 
-    from mmxtkd.utils import build_in_own_scope
-    from mmxtkd.utils.run_checkpoint import check_test_fits
+    from mmxtkd.apis.run_checkpoint import check_test_fits
+    from mmxtkd.registry import build_in_own_scope
     model = build_in_own_scope(MODELS, Config.fromfile(TINY_CONFIG).model)
     check_test_fits(model, other, allow_missing=True)  # told to: no error
     # a checkpoint of this model without its projector tests fine
@@ -370,7 +371,8 @@ def test_a_resumed_run_ends_as_the_uninterrupted_one(tiny_image_folder,
     assert resumed['state_dict'].keys() == whole['state_dict'].keys()
     for key, value in whole['state_dict'].items():
         assert torch.equal(resumed['state_dict'][key], value), key
-    assert any(k.startswith('distill.projector') for k in whole['state_dict'])
+    assert any(k.startswith('distill.pairs.main.projector')
+               for k in whole['state_dict'])
     opt_r, opt_w = resumed['optimizer']['state'], whole['optimizer']['state']
     assert opt_r.keys() == opt_w.keys()
     for index in opt_w:
@@ -478,14 +480,14 @@ def test_a_moved_work_dir_resumes_from_its_own_files(
     """last_checkpoint holds the absolute path mmengine wrote: a copied
     work dir resumes from its own file of that name; a pointer to a file
     it does not hold is ignored with a warning."""
-    from mmxtkd.utils.run_checkpoint import last_intact_checkpoint
+    from mmxtkd.apis.run_checkpoint import last_intact_checkpoint
     original = copy_run(trained[0], tmp_path / 'original', upto=8)
     import shutil
     moved = str(tmp_path / 'moved')
     shutil.copytree(original, moved)
     os.utime(osp.join(moved, 'iter_4.pth'))  # the newest file by time
     warned = []
-    monkeypatch.setattr('mmxtkd.utils.run_checkpoint.print_log',
+    monkeypatch.setattr('mmxtkd.apis.run_checkpoint.print_log',
                         lambda message, **kwargs: warned.append(message))
     assert last_intact_checkpoint(moved) == osp.join(moved, 'iter_8.pth')
     assert 'outside this work dir; resuming from' in warned[0]
@@ -500,7 +502,7 @@ def test_a_moved_work_dir_resumes_from_its_own_files(
 
 
 def test_resuming_with_another_total_batch_says_so(trained, tmp_path):
-    from mmxtkd.utils.run_checkpoint import total_batch_note
+    from mmxtkd.apis.run_checkpoint import total_batch_note
     path = osp.join(trained[0], 'iter_8.pth')
     assert total_batch_note(path, 1, 4) == ''
     assert total_batch_note(path, 2, 4).endswith(

@@ -100,7 +100,7 @@ def projector_adam_steps(checkpoint: str) -> int:
     optimizer of a checkpoint."""
     ckpt = torch.load(checkpoint, map_location='cpu', weights_only=True)
     keys = list(ckpt['state_dict'])
-    projector = keys.index('distill.projector.proj.weight')
+    projector = keys.index('distill.pairs.main.projector.proj.weight')
     # mmagic's constructor: generators' params first, in module order
     generator_params = [k for k in keys if k.startswith('generators.')
                         and not k.endswith(('running_mean', 'running_var',
@@ -109,7 +109,7 @@ def projector_adam_steps(checkpoint: str) -> int:
     index = len(generator_params) + sum(
         1 for k in keys[:projector] if k.startswith('distill.'))
     assert tuple(state[index]['exp_avg'].shape) == tuple(
-        ckpt['state_dict']['distill.projector.proj.weight'].shape)
+        ckpt['state_dict']['distill.pairs.main.projector.proj.weight'].shape)
     return int(state[index]['step'])
 
 

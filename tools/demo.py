@@ -42,10 +42,10 @@ import numpy as np
 from mmengine.config import Config
 from mmengine.runner import Runner
 
+from mmxtkd.apis.in_process import train_in_process
 from mmxtkd.datasets import (make_digits_class_split, make_synthetic_ade,
                              make_synthetic_colourisation, make_synthetic_nyu,
                              make_synthetic_sat2map)
-from mmxtkd.utils.in_process import train_in_process
 from mmxtkd.visualization import plot_spectrum, read_history
 
 

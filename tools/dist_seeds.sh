@@ -12,7 +12,7 @@ SEEDS=$2
 GPUS=$3
 # the config's path under configs/, as tools/train.py names work dirs
 NAME=$(PYTHONPATH="$(dirname "$0")/..":$PYTHONPATH python -c \
-    'import sys; from mmxtkd.utils.launch import config_name; print(config_name(sys.argv[1]))' \
+    'import sys; from mmxtkd.apis.launch import config_name; print(config_name(sys.argv[1]))' \
     "$CONFIG")
 WORK_ROOT=${WORK_ROOT:-work_dirs/$NAME}
 for ((SEED = 0; SEED < SEEDS; SEED++)); do

@@ -15,7 +15,7 @@ STAGE1=$1
 STAGE2=$2
 GPUS=$3
 NAME=$(PYTHONPATH="$(dirname "$0")/..":$PYTHONPATH python -c \
-    'import sys; from mmxtkd.utils.launch import config_name; print(config_name(sys.argv[1]))' \
+    'import sys; from mmxtkd.apis.launch import config_name; print(config_name(sys.argv[1]))' \
     "$STAGE2")
 WORK_ROOT=${WORK_ROOT:-work_dirs/$NAME}
 last_checkpoint() {  # mmengine's record of a run's newest checkpoint

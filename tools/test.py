@@ -8,10 +8,10 @@ import os.path as osp
 
 from mmengine.runner import Runner
 
-from mmxtkd.models.distillers import without_distillation
-from mmxtkd.utils import (adapt_to_cpu_distributed, add_common_arguments,
-                          finish_distributed, load_tool_config)
-from mmxtkd.utils.run_checkpoint import check_test_fits
+from mmxtkd.apis import (adapt_to_cpu_distributed, add_common_arguments,
+                         finish_distributed, load_tool_config)
+from mmxtkd.apis.run_checkpoint import check_test_fits
+from mmxtkd.models.distillation import without_distillation
 
 
 def parse_args():

@@ -5,14 +5,14 @@ import os.path as osp
 
 from mmengine.runner import Runner
 
-from mmxtkd.utils import (adapt_to_cpu_distributed, add_common_arguments,
-                          finish_distributed, load_tool_config)
-from mmxtkd.utils.launch import enable_amp
-from mmxtkd.utils.run_checkpoint import (check_fresh_work_dir,
-                                         check_resume_fits,
-                                         check_resume_same_config,
-                                         last_intact_checkpoint, run_files,
-                                         total_batch_note)
+from mmxtkd.apis import (adapt_to_cpu_distributed, add_common_arguments,
+                         finish_distributed, load_tool_config)
+from mmxtkd.apis.launch import enable_amp
+from mmxtkd.apis.run_checkpoint import (check_fresh_work_dir,
+                                        check_resume_fits,
+                                        check_resume_same_config,
+                                        last_intact_checkpoint, run_files,
+                                        total_batch_note)
 
 
 def parse_args():

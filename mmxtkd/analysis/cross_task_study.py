@@ -28,8 +28,8 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from mmengine.config import Config
 
+from mmxtkd.apis.in_process import train_in_process
 from mmxtkd.datasets import make_synthetic_ade, make_synthetic_nyu
-from mmxtkd.utils.in_process import train_in_process
 from mmxtkd.utils.json_lines import read_json_lines
 from .study_statistics import improvement, mean_std, paired_comparison
 

@@ -1,11 +1,13 @@
-from .backbones import MobileNetV1, WideResNetCIFAR
-from .depth import LightSkipDepthDecoder, SkipDepthDecoder, SkipDepthDecoderDW
-from .distillation_pairs import DistillationPairs
+"""The core: teachers, projectors, distillation losses, the distillation
+container and the distiller. It imports no task package (mmseg,
+mmpretrain, mmagic); each task's models are in their own folder
+(``depth``, ``classification``, ``editing``)."""
+from .distillation import Distillation
 from .distillers import CrossTaskDistiller
-from .feature_distillation import FeatureDistillation, FeaturePair
+from .feature_pair import FeaturePair
 from .linear_bridge import LinearlyBridgedEncoder
 from .losses import (ATLoss, ClassMeanKDLoss, EnsembleCosineLoss, FitNetsLoss,
-                     LogitKDLoss, PKTLoss, RelationalTripletLoss, SILogLoss,
+                     LogitKDLoss, PKTLoss, RelationalTripletLoss,
                      SpectralRegLoss, TripletProbabilityLoss)
 from .projectors import (InvertedProjector, ProjectorEnsemble,
                          TraditionalProjector)
@@ -17,9 +19,7 @@ __all__ = [
     'InvertedProjector', 'TraditionalProjector', 'ProjectorEnsemble',
     'FrozenTeacher', 'FitNetsLoss', 'ATLoss', 'PKTLoss', 'EnsembleCosineLoss',
     'SpectralRegLoss', 'RelationalTripletLoss', 'CrossTaskDistiller',
-    'FeatureDistillation', 'SILogLoss', 'SkipDepthDecoder',
-    'SkipDepthDecoderDW', 'LightSkipDepthDecoder', 'TorchvisionFeatures',
+    'Distillation', 'FeaturePair', 'TorchvisionFeatures',
     'LinearlyBridgedEncoder', 'TripletProbabilityLoss', 'ClassMeanKDLoss',
-    'LogitKDLoss', 'MobileNetV1', 'WideResNetCIFAR', 'TimmFeatures',
-    'FeaturePair', 'DistillationPairs'
+    'LogitKDLoss', 'TimmFeatures'
 ]

@@ -8,29 +8,10 @@ import torch.nn as nn
 from mmengine.model import BaseModel
 from mmengine.registry import MODELS as ROOT_MODELS
 
-from mmxtkd.registry import MODELS
-from mmxtkd.utils import build_in_own_scope, check_pretrained_inits
-from .alignment import align_to_student
-from .distillation_pairs import build_distillation
+from mmxtkd.registry import MODELS, build_in_own_scope
+from mmxtkd.utils.pretrained import check_pretrained_inits
+from .distillation import Distillation, distillation_settings
 from .finite_losses import FiniteLossesMixin
-
-#: the distiller arguments that only training needs
-DISTILLATION_KEYS = ('distill_losses', 'teacher', 'projector',
-                     'student_channels', 'teacher_channels', 'teachers',
-                     'distill_pairs')
-
-
-def without_distillation(model_cfg: dict) -> dict:
-    """A distiller's model config that builds the student alone, for
-    evaluation: no teacher (its weights are not read), no projector, no
-    losses. A config without those keys comes back unchanged (a copy)."""
-    cfg = copy.deepcopy(dict(model_cfg))
-    if any(cfg.get(k) for k in ('teacher', 'projector', 'distill_losses',
-                                'teachers', 'distill_pairs')):
-        cfg.update(teacher=None, projector=None, distill_losses={})
-        for key in ('teachers', 'distill_pairs'):
-            cfg.pop(key, None)
-    return cfg
 
 
 @MODELS.register_module()
@@ -42,32 +23,23 @@ class CrossTaskDistiller(FiniteLossesMixin, BaseModel):
             (``type='mmseg.DepthEstimator'``,
             ``'mmpretrain.ImageClassifier'``).
             Its data preprocessor is the distiller's.
-        distill_losses: ``{name: loss config}``; each gives
-            ``loss_distill_<name>``. Empty (and no teacher): the student
-            alone, the baselines of the paper's tables.
-        teacher: a :class:`FrozenTeacher` config, or None (teacher-free).
-        projector: an Inverted/Traditional projector or ProjectorEnsemble
-            config, or None. Its ``in_channels`` / ``out_channels`` may be
-            left out and are then filled from ``student_channels`` and
-            ``teacher_channels`` by its direction (see ``build_projector``).
-        student_channels, teacher_channels: C_s and C_t of the feature pair.
         student_feature: dotted name of the student submodule whose output is
             ``Z_s`` ("right after the encoder"), captured with a forward hook
             while the student computes its own loss, so nothing runs twice.
+            Each of several pairs may name its own (``distill_pairs.<pair>.
+            student_feature``, ``student_feature_index``).
         student_feature_index: which output when it returns several.
         student_logits: dotted name of the student submodule whose output
             is its logits (B, K), e.g. ``'head.fc'`` of an mmpretrain
             classifier, captured likewise; for losses that require them
             (REFILLED's classifier stage). The labels such losses require
             are the data samples' ``gt_label``.
-        teachers: ``{name: FrozenTeacher config}``, for ``distill_pairs``.
-        distill_pairs: several feature pairs instead of the one above:
-            ``{pair: dict(teacher=<a name of teachers>, projector=...,
-            losses=..., teacher_channels=..., student_feature=...,
-            student_feature_index=..., student_channels=...,
-            teacher_out_index=...)}`` (see :class:`DistillationPairs`); the
-            last three default to the distiller's own. Terms are logged as
-            ``loss_distill_<pair>_<loss>``.
+        **distillation: the teachers, projectors and losses, as
+            :class:`~.distillation.Distillation` takes them: the single-pair
+            keys (``distill_losses``, ``teacher``, ``projector``,
+            ``student_channels``, ``teacher_channels``; none: the student
+            alone, the baselines of the paper's tables) or several pairs
+            (``teachers``, ``distill_pairs``).
 
     ``loss`` returns the student's losses plus the distillation terms;
     ``predict`` and ``tensor`` modes are the student's own.
@@ -75,36 +47,20 @@ class CrossTaskDistiller(FiniteLossesMixin, BaseModel):
 
     def __init__(self,
                  student: dict,
-                 distill_losses: Optional[Dict[str, dict]] = None,
-                 teacher: Optional[dict] = None,
-                 projector: Optional[dict] = None,
-                 student_channels: Optional[int] = None,
-                 teacher_channels: Optional[int] = None,
                  student_feature: str = 'backbone',
                  student_feature_index: int = -1,
                  student_logits: Optional[str] = None,
-                 teachers: Optional[Dict[str, dict]] = None,
-                 distill_pairs: Optional[Dict[str, dict]] = None,
-                 init_cfg=None) -> None:
+                 init_cfg=None,
+                 **distillation) -> None:
         super().__init__(init_cfg=init_cfg)
         self.student = build_in_own_scope(ROOT_MODELS, student)
         self.data_preprocessor = self.student.data_preprocessor
+        distillation, features = distillation_settings(
+            distillation, type(self).__name__,
+            default=(student_feature, student_feature_index))
+        self.distill = Distillation(**distillation)
         #: pair -> (config key, student module, output index)
-        self._sources: Dict[str, Tuple[str, str, int]] = {}
-        if distill_pairs is None:
-            self._sources[''] = ('student_feature', student_feature,
-                                 student_feature_index)
-        else:
-            distill_pairs = {name: dict(cfg) for name, cfg in
-                             dict(distill_pairs).items()}
-            for name, cfg in distill_pairs.items():
-                self._sources[name] = (
-                    f'distill_pairs.{name}.student_feature',
-                    cfg.pop('student_feature', student_feature),
-                    cfg.pop('student_feature_index', student_feature_index))
-        self.distill = build_distillation(
-            distill_losses, teacher, projector, student_channels,
-            teacher_channels, teachers, distill_pairs)
+        self._sources: Dict[str, Tuple[str, str, int]] = features
         needs = {need: f'{pair.losses_key}.{loss}'
                  for _, pair in self.distill.named_pairs()
                  for loss, needed in pair.requirements.items()
@@ -200,15 +156,14 @@ class CrossTaskDistiller(FiniteLossesMixin, BaseModel):
                                                      'loss')
         if logits is not None:
             extras['logits'] = logits
-        # the single pair takes its map, several pairs the mapping
-        student = features[''] if '' in features else features
-        losses.update(self.distill(inputs, student, **extras))
+        losses.update(self.distill(inputs, features, **extras))
         return losses
 
     def student_features(self, inputs: torch.Tensor,
                          data_samples=None) -> Dict[str, torch.Tensor]:
         """``{pair: Z_s}`` of a batch, as the distillation terms see them
-        (the student run in ``tensor`` mode); the single pair is ``''``."""
+        (the student run in ``tensor`` mode); the single pair is
+        :data:`~.distillation.SINGLE`."""
         return self._run_student(inputs, data_samples, 'tensor')[1]
 
     def feature_pairs(self, inputs: torch.Tensor, data_samples=None
@@ -217,9 +172,8 @@ class CrossTaskDistiller(FiniteLossesMixin, BaseModel):
         """``{pair: (Z_s, the teacher map on its grid, or None)}`` of a
         batch: what each pair's projector and losses compare."""
         features = self.student_features(inputs, data_samples)
-        maps = self.distill.teacher_maps(inputs)
-        return {pair: (z_s, align_to_student(maps[pair], z_s)
-                       if pair in maps else None)
+        maps = self.distill.aligned_teacher_maps(inputs, features)
+        return {pair: (z_s, maps.get(pair))
                 for pair, z_s in features.items()}
 
     @staticmethod

@@ -16,16 +16,6 @@ from mmengine.model import BaseModule
 from mmxtkd.registry import MODELS
 
 
-def check_channels(x: torch.Tensor, expected: int, name: str) -> None:
-    """Raise a ValueError naming both channel counts when they differ."""
-    if x.dim() != 4:
-        raise ValueError(f'{name} expects a (B, C, H, W) map, got shape '
-                         f'{tuple(x.shape)}')
-    if x.shape[1] != expected:
-        raise ValueError(f'{name} expects {expected} input channels, got '
-                         f'{x.shape[1]} (input shape {tuple(x.shape)})')
-
-
 class LinearProjector(BaseModule):
     """A 1x1 convolution ``(B, C_in, H, W) -> (B, C_out, H, W)``.
 
@@ -46,7 +36,6 @@ class LinearProjector(BaseModule):
         self.proj = nn.Conv2d(in_channels, out_channels, 1, bias=bias)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        check_channels(x, self.in_channels, type(self).__name__)
         return self.proj(x)
 
     def projection_matrices(self) -> List[torch.Tensor]:
@@ -108,7 +97,6 @@ class ProjectorEnsemble(BaseModule):
             for _ in range(num_projectors))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        check_channels(x, self.in_channels, type(self).__name__)
         outs = [torch.relu(p(x)) for p in self.projectors]
         return torch.stack(outs).mean(0)
 

@@ -13,8 +13,7 @@ from mmengine.logging import MMLogger
 from mmengine.model import BaseModule
 from mmengine.registry import MODELS as ROOT_MODELS
 
-from mmxtkd.registry import MODELS
-from mmxtkd.utils import build_in_own_scope
+from mmxtkd.registry import MODELS, build_in_own_scope
 from mmxtkd.utils.pretrained import (first_few, read_state_dict,
                                      state_dict_misfit)
 

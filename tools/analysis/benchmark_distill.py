@@ -72,11 +72,9 @@ from mmxtkd.analysis.benchmark import (TEACHER_OPTIONS, map_cosine,
                                        peak_memory_meter,
                                        return_freed_memory_at_once,
                                        round_robin, summary, teacher_options)
-from mmxtkd.models.alignment import align_to_student
-from mmxtkd.models.distillers import without_distillation
+from mmxtkd.models.distillation import without_distillation
 from mmxtkd.models.teachers import FrozenTeacher
-from mmxtkd.registry import MODELS
-from mmxtkd.utils import build_in_own_scope
+from mmxtkd.registry import MODELS, build_in_own_scope
 
 MIB = 2**20
 
@@ -172,14 +170,13 @@ def projector_step(distiller, inputs, precision):
     with torch.no_grad():
         shapes = {pair: z.shape for pair, z in
                   distiller.student_features(inputs).items()}
-        with autocast(inputs, precision):
-            raw = distiller.distill.teacher_maps(inputs)
     student_maps = {pair: torch.randn(shape, device=inputs.device,
                                       requires_grad=True)
                     for pair, shape in shapes.items()}
-    teacher_maps = {pair: align_to_student(raw[pair].float(),
-                                           student_maps[pair])
-                    for pair in raw}
+    with torch.no_grad(), autocast(inputs, precision):
+        teacher_maps = {pair: z_t.float() for pair, z_t in
+                        distiller.distill.aligned_teacher_maps(
+                            inputs, student_maps).items()}
     params = list(distiller.distill.parameters()) + list(
         student_maps.values())
 

@@ -28,9 +28,9 @@ from mmengine.runner import Runner
 import mmxtkd.datasets  # noqa: F401  (registers the data sets)
 from mmxtkd.analysis.training_speed import (PeakGPUMemory, passes_for,
                                             speed_summary, timed_run_config)
-from mmxtkd.utils import (adapt_to_cpu_distributed, add_common_arguments,
-                          finish_distributed, load_tool_config)
-from mmxtkd.utils.launch import enable_amp
+from mmxtkd.apis import (adapt_to_cpu_distributed, add_common_arguments,
+                         finish_distributed, load_tool_config)
+from mmxtkd.apis.launch import enable_amp
 
 
 def parse_args(argv=None):

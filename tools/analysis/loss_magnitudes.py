@@ -23,8 +23,7 @@ from mmengine.registry import DefaultScope
 from mmengine.runner import Runner, set_random_seed
 
 import mmxtkd  # noqa: F401  (mmxtkd:: configs, checkpoint types)
-from mmxtkd.registry import MODELS
-from mmxtkd.utils import build_in_own_scope
+from mmxtkd.registry import MODELS, build_in_own_scope
 
 
 def loss_terms(cfg: Config, batches: int, seed: int) -> Dict[str, float]:

@@ -4,12 +4,19 @@ cost, on (N, C) matrices with flat and decaying spectra.
     python tools/analysis/spectral_accuracy.py [--n 3600] [--c 1280]
         [--device cuda] [--profile]
 
-For each spectrum and r it prints the relative error of the loss
-``||Z - Z V V^T||_F`` against float64 singular values, for the exact path and
-the randomised sketch (float32, as in training, and float64, which shows how
-much of the error is float32 rounding), the median time of each, and that of
-a whole ``SpectralRegLoss`` forward and backward (the default ``'auto'``
-method) beside a matrix product ``Z^T Z`` of the same matrix. ``--profile``
+For each spectrum and r it prints the relative error against eq. 6 from
+float64 singular values of:
+
+- the loss as training computes it: ``SpectralRegLoss(reduction='norm')``
+  on the float32 ``Z``, with the exact and the sketched subspace;
+- the subspaces alone: ``||Z - Z V V^T||_F`` evaluated in float64 for the
+  float32 ``V`` of each path, and for the sketch run in float64, so that
+  the subspace's error is told apart from the rounding of evaluating the
+  loss;
+
+then the median time of each subspace, of a whole ``SpectralRegLoss``
+forward and backward (the default ``'auto'`` method) and of one matrix
+product ``Z^T Z`` of the same matrix. ``--profile``
 then prints the profiler's table of that step at the smallest r, to show
 where its time goes (solver calls, host synchronisations).
 """
@@ -79,19 +86,28 @@ def main() -> None:
     where = (torch.cuda.get_device_name(device) if device.type == 'cuda' else
              f'CPU, torch threads {torch.get_num_threads()}')
     print(f'Z: {args.n} x {args.c} on {where}')
-    print('| spectrum | r | exact err | sketch err (fp32) | sketch err (fp64) '
-          '| exact ms | sketch ms | loss fwd+bwd ms | Z^T Z ms |')
-    print('|---|---|---|---|---|---|---|---|---|')
+    print('| spectrum | r | loss, exact | loss, sketch | V exact | V sketch '
+          '| V sketch (fp64) | exact ms | sketch ms | loss fwd+bwd ms '
+          '| Z^T Z ms |')
+    print('|---|---|---|---|---|---|---|---|---|---|---|')
     for name, z in spectra(args.n, args.c, gen).items():
         z = z.to(device)
         s = torch.linalg.svdvals(z.double())
         for r in args.ranks:
             truth = (s[r:]**2).sum().sqrt().item()
 
-            def err(v, zz=z):
-                tail = zz - (zz @ v.to(zz.dtype)) @ v.to(zz.dtype).t()
-                loss = torch.linalg.vector_norm(tail).item()
-                return abs(loss - truth) / truth
+            def err(value: float) -> float:
+                return abs(value - truth) / truth
+
+            def loss_err(method: str) -> float:
+                loss = SpectralRegLoss(rank=r, reduction='norm',
+                                       method=method)
+                return err(loss(z).item())
+
+            def subspace_err(v: torch.Tensor) -> float:
+                z64, v64 = z.double(), v.double()
+                tail = z64 - (z64 @ v64) @ v64.t()
+                return err(torch.linalg.vector_norm(tail).item())
 
             v_exact, t_exact = timed(
                 lambda: exact_top_right_singular_vectors(z, r), device,
@@ -102,8 +118,10 @@ def main() -> None:
             v_sketch64 = top_right_singular_vectors(z.double(), r)
             _, t_loss = timed(loss_step(z, r), device, args.repeats)
             _, t_gram = timed(lambda: z.t() @ z, device, args.repeats)
-            print(f'| {name} | {r} | {err(v_exact):.1e} | {err(v_sketch):.1e} '
-                  f'| {err(v_sketch64, z.double()):.1e} | {t_exact * 1e3:.1f} '
+            print(f'| {name} | {r} | {loss_err("exact"):.1e} '
+                  f'| {loss_err("sketch"):.1e} | {subspace_err(v_exact):.1e} '
+                  f'| {subspace_err(v_sketch):.1e} '
+                  f'| {subspace_err(v_sketch64):.1e} | {t_exact * 1e3:.1f} '
                   f'| {t_sketch * 1e3:.1f} | {t_loss * 1e3:.1f} '
                   f'| {t_gram * 1e3:.2f} |')
     if args.profile:

@@ -7,7 +7,7 @@ projection (inverted or traditional) for each feature pair.
 
 CONFIG is a training config of mmxtkd's ``CrossTaskDistiller``. Without
 TEACHER_CONFIG, each of its feature pairs is probed against its own teacher
-(the one pair of a single-teacher config, labelled ``distill``; or each of
+(the one pair of a single-teacher config, labelled ``main``; or each of
 ``distill_pairs``, by name). With TEACHER_CONFIG, a config that defines one
 ``FrozenTeacher`` (a teacher base such as
 ``configs/_base_/teachers/random.py``, or a config's
@@ -35,8 +35,7 @@ import mmxtkd  # noqa: F401  (mmxtkd:: configs, checkpoint types)
 from mmxtkd.analysis import probe_task_gap
 from mmxtkd.models.alignment import align_to_student
 from mmxtkd.models.teachers import teacher_in_config
-from mmxtkd.registry import MODELS
-from mmxtkd.utils import build_in_own_scope
+from mmxtkd.registry import MODELS, build_in_own_scope
 
 
 def as_rows(feat: torch.Tensor) -> torch.Tensor:
@@ -71,10 +70,9 @@ def collect(cfg: Config, teacher_cfg: Optional[dict], checkpoint,
             for name, (z_s, z_t) in pairs.items():
                 if z_t is None:
                     continue  # a teacher-free pair
-                label = name or 'distill'
-                rows.setdefault(label, ([], []))
-                rows[label][0].append(as_rows(z_s))
-                rows[label][1].append(as_rows(z_t))
+                rows.setdefault(name, ([], []))
+                rows[name][0].append(as_rows(z_s))
+                rows[name][1].append(as_rows(z_t))
     if not rows:
         raise ValueError("the config's training data gave no batch, or it "
                          'has no pair with a teacher: give TEACHER_CONFIG')

@@ -18,7 +18,8 @@ import sys
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 #: the modules that register into mmxtkd's registries
 MODULES = ('mmxtkd.datasets', 'mmxtkd.engine', 'mmxtkd.evaluation',
-           'mmxtkd.models', 'mmxtkd.models.editing')
+           'mmxtkd.models', 'mmxtkd.models.classification',
+           'mmxtkd.models.depth', 'mmxtkd.models.editing')
 #: the registries, in the order of the page
 REGISTRIES = ('MODELS', 'DATASETS', 'TRANSFORMS', 'METRICS', 'HOOKS',
               'PARAM_SCHEDULERS')

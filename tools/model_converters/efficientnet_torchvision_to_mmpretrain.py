@@ -18,8 +18,7 @@ import re
 from collections import defaultdict
 from typing import Dict, List, Tuple
 
-from mmxtkd.utils.weight_conversion import (StateDict, rename_keys,
-                                            run_converter)
+from mmxtkd.apis.weight_conversion import StateDict, rename_keys, run_converter
 
 _BN = r'(weight|bias|running_mean|running_var|num_batches_tracked)'
 #: torchvision stages that form each mmpretrain layer (layers.1 - layers.5)

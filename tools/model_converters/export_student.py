@@ -22,10 +22,10 @@ from mmengine.registry import MODELS as ROOT_MODELS
 from mmengine.runner import load_checkpoint
 
 import mmxtkd  # noqa: F401  (mmxtkd:: configs, checkpoint types)
-from mmxtkd.models.distillers import (save_student_checkpoint,
-                                      without_distillation)
-from mmxtkd.utils import build_in_own_scope
-from mmxtkd.utils.run_checkpoint import check_test_fits
+from mmxtkd.apis.run_checkpoint import check_test_fits
+from mmxtkd.models.distillation import without_distillation
+from mmxtkd.models.distillers import save_student_checkpoint
+from mmxtkd.registry import build_in_own_scope
 
 
 def main(argv=None) -> None:

@@ -11,8 +11,7 @@ The input is the file timm's model hub serves for ``mobilenetv2_050``
 """
 import re
 
-from mmxtkd.utils.weight_conversion import (StateDict, rename_keys,
-                                            run_converter)
+from mmxtkd.apis.weight_conversion import StateDict, rename_keys, run_converter
 
 _BN = r'(weight|bias|running_mean|running_var|num_batches_tracked)'
 _BLOCK = r'^blocks\.(\d+)\.(\d+)\.'

@@ -9,8 +9,7 @@ Both name their layers alike (``conv1``, ``bn1``, ``layerN.M.convK``,
 ``downsample.0/1``) and put the stride on the 3x3 conv, so the converter
 checks the keys and drops the classifier (``fc``).
 """
-from mmxtkd.utils.weight_conversion import (StateDict, rename_keys,
-                                            run_converter)
+from mmxtkd.apis.weight_conversion import StateDict, rename_keys, run_converter
 
 _BN = r'(?:weight|bias|running_mean|running_var|num_batches_tracked)'
 KEY_MAP = [

@@ -19,8 +19,7 @@ import re
 
 import torch
 
-from mmxtkd.utils.weight_conversion import (StateDict, rename_keys,
-                                            run_converter)
+from mmxtkd.apis.weight_conversion import StateDict, rename_keys, run_converter
 
 _BLOCK = r'^layers\.(\d+)\.blocks\.(\d+)\.'
 _ATTN = r'stages.\1.blocks.\2.attn.w_msa.'

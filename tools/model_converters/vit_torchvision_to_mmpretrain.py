@@ -11,8 +11,7 @@ dropped), loadable by
 ``FrozenTeacher(model=dict(type='mmpretrain.VisionTransformer', arch='b',
 out_type='featmap'), checkpoint=...)``.
 """
-from mmxtkd.utils.weight_conversion import (StateDict, rename_keys,
-                                            run_converter)
+from mmxtkd.apis.weight_conversion import StateDict, rename_keys, run_converter
 
 _LAYER = r'^encoder\.layers\.encoder_layer_(\d+)\.'
 #: torchvision key pattern -> mmpretrain key template

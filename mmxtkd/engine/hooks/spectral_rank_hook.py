@@ -9,9 +9,6 @@ from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 
 from mmxtkd.analysis.decomposition import loss_decomposition, numerical_rank
-from mmxtkd.models.distillation_pairs import DistillationPairs
-from mmxtkd.models.feature_distillation import FeaturePair
-from mmxtkd.models.projectors import LinearProjector
 from mmxtkd.registry import HOOKS
 from mmxtkd.utils.json_lines import read_json_lines
 
@@ -20,13 +17,15 @@ from mmxtkd.utils.json_lines import read_json_lines
 class SpectralRankHook(Hook):
     """Track the spectra of every projector's matrices during training.
 
-    Every ``interval`` iterations, for each module of the model that has
-    ``projection_matrices()`` (Inverted/Traditional projectors, ensembles),
-    it computes the singular values of each matrix and its numerical rank
-    (``sigma_i > tol * sigma_1``), puts ``spectral/rank[_tag]`` and
-    ``spectral/sigma_max[_tag]`` in the message hub (so the logger hook
-    sends them to every visualizer backend; the tag, a pair's name when the
-    model has several pairs, is left out when there is one matrix), and
+    Every ``interval`` iterations, for each projector of the model's
+    distillation (:class:`~mmxtkd.models.Distillation`'s
+    ``named_projectors()``: Inverted/Traditional projectors, ensembles), it
+    computes the singular values of each of its ``projection_matrices()``
+    and its numerical rank (``sigma_i > tol * sigma_1``), puts
+    ``spectral/rank[_tag]`` and ``spectral/sigma_max[_tag]`` in the message
+    hub (so the logger hook sends them to every visualizer backend; the tag,
+    the pair's name, ``main`` for the single-pair keys, is left out when
+    there is one matrix), and
     appends one JSON line per matrix to ``<work_dir>/<filename>`` for
     ``tools/analysis/plot_spectrum.py``.
     A run starts that file afresh, or, when it resumes, from the records up
@@ -72,32 +71,20 @@ class SpectralRankHook(Hook):
         self.decomposition = decomposition
 
     @staticmethod
-    def projector_tags(model) -> Dict[int, str]:
-        """``id(projector) -> tag`` for every module with
-        ``projection_matrices()``: its module name (``distill.projector``),
-        or for a pair of several (:class:`DistillationPairs`) the pair's
-        name."""
+    def distillations(model) -> List:
+        """The model's distillation containers: its modules that offer
+        ``named_projectors()`` (DDP-wrapped or not)."""
         if is_model_wrapper(model):
             model = model.module
-        pair_of = {id(pair.projector): name
-                   for module in model.modules()
-                   if isinstance(module, DistillationPairs)
-                   for name, pair in module.named_pairs()}
-        return {id(module): pair_of.get(id(module), name)
-                for name, module in model.named_modules()
-                if hasattr(module, 'projection_matrices')}
+        return [m for m in model.modules() if hasattr(m, 'named_projectors')]
 
     @classmethod
     def projection_matrices(cls, model) -> Iterator[Tuple[str, torch.Tensor]]:
-        """``(tag, matrix)`` for every projection matrix in the model
-        (:meth:`projector_tags`; ``.<i>`` for each of an ensemble's)."""
-        if is_model_wrapper(model):
-            model = model.module
-        tags = cls.projector_tags(model)
-        for module in model.modules():
-            if id(module) in tags:
-                tag = tags[id(module)]
-                mats = module.projection_matrices()
+        """``(tag, matrix)`` for every projection matrix of the model: the
+        pair's name, ``.<i>`` added for each of an ensemble's."""
+        for distill in cls.distillations(model):
+            for tag, projector in distill.named_projectors():
+                mats = projector.projection_matrices()
                 for i, mat in enumerate(mats):
                     yield (tag if len(mats) == 1 else f'{tag}.{i}'), mat
 
@@ -126,31 +113,22 @@ class SpectralRankHook(Hook):
         with open(path, 'w') as f:
             f.writelines(json.dumps(r) + '\n' for r in kept)
 
-    @staticmethod
-    def _pairs(model) -> List[FeaturePair]:
-        model = model.module if is_model_wrapper(model) else model
-        return [m for m in model.modules() if isinstance(m, FeaturePair)
-                and isinstance(m.projector, LinearProjector)]
-
     def before_train_iter(self, runner, batch_idx: int,
                           data_batch=None) -> None:
         if self.decomposition and self.every_n_train_iters(runner,
                                                            self.interval):
-            for pair in self._pairs(runner.model):
-                pair.keep_maps = True
+            for distill in self.distillations(runner.model):
+                distill.keep_compared_maps()
 
     def decompose(self, model) -> Dict[str, Dict[str, float]]:
-        """``{projector tag: loss_decomposition terms}`` of the maps each
-        projected pair kept in this iteration; the pairs stop keeping."""
-        tags = self.projector_tags(model)
+        """``{pair: loss_decomposition terms}`` of the maps each projected
+        pair kept in this iteration; the pairs stop keeping."""
         terms = {}
-        for pair in self._pairs(model):
-            maps, pair.keep_maps, pair.last_maps = pair.last_maps, False, None
-            if maps is not None:
+        for distill in self.distillations(model):
+            for tag, maps in distill.pop_compared_maps().items():
                 pred, target = (m.float().movedim(1, -1).flatten(0, -2)
                                 if m.dim() > 2 else m.float() for m in maps)
-                terms[tags[id(pair.projector)]] = loss_decomposition(
-                    pred, target, self.tol)
+                terms[tag] = loss_decomposition(pred, target, self.tol)
         return terms
 
     def after_train_iter(self,

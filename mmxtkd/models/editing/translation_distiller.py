@@ -7,8 +7,7 @@ import torch
 import torch.nn as nn
 from mmengine.model import is_model_wrapper
 
-from ..distillation_pairs import build_distillation
-from ..distillers import DISTILLATION_KEYS
+from ..distillation import DISTILLATION_KEYS, Distillation
 from ..finite_losses import FiniteLossesMixin
 
 
@@ -37,9 +36,9 @@ def _unwrapped_keys(module: nn.Module, state_dict: OrderedDict, prefix: str,
 
 
 class TranslationDistillMixin(FiniteLossesMixin):
-    """Adds :class:`FeatureDistillation` (or, with ``distill_pairs``,
-    :class:`DistillationPairs`) terms to the generator loss of an mmagic
-    translation model (``Pix2Pix``, ``CycleGAN``); mixed in before it.
+    """Adds the terms of a :class:`~mmxtkd.models.Distillation` to the
+    generator loss of an mmagic translation model (``Pix2Pix``,
+    ``CycleGAN``); mixed in before it.
 
     GANs have their own ``train_step``: the terms join the generators' loss
     in ``_get_gen_loss``, logged as ``loss_distill_<name>``, so the
@@ -61,26 +60,18 @@ class TranslationDistillMixin(FiniteLossesMixin):
     step's generator passes is ``Z_s``.
 
     Args:
-        distill_losses, teacher, projector, student_channels,
-            teacher_channels: as for :class:`CrossTaskDistiller`.
-        teachers, distill_pairs: several teachers and pairs, as for
-            :class:`CrossTaskDistiller`, every pair comparing the one
-            ``Z_s`` (so a pair has no ``student_feature``).
-        *args, **kwargs: the mmagic model's own arguments.
+        *args, **kwargs: the mmagic model's own arguments, and the
+            distillation's (:data:`~mmxtkd.models.distillation.
+            DISTILLATION_KEYS`, as :class:`~mmxtkd.models.Distillation`
+            takes them), every pair comparing the one ``Z_s`` (so a pair has
+            no ``student_feature``).
     """
 
-    def __init__(self, *args, distill_losses: Optional[Dict[str, dict]] = None,
-                 teacher: Optional[dict] = None,
-                 projector: Optional[dict] = None,
-                 student_channels: Optional[int] = None,
-                 teacher_channels: Optional[int] = None,
-                 teachers: Optional[Dict[str, dict]] = None,
-                 distill_pairs: Optional[Dict[str, dict]] = None,
-                 **kwargs) -> None:
+    def __init__(self, *args, **kwargs) -> None:
+        distillation = {key: kwargs.pop(key) for key in DISTILLATION_KEYS
+                        if key in kwargs}
         super().__init__(*args, **kwargs)
-        self.distill = build_distillation(distill_losses, teacher, projector,
-                                          student_channels, teacher_channels,
-                                          teachers, distill_pairs)
+        self.distill = Distillation(**distillation)
         self._slot: Optional[List[torch.Tensor]] = None
         # (target domain, input, Z_s) of each generator pass of one step
         self._passes: Optional[List[Tuple[str, torch.Tensor,

@@ -5,9 +5,10 @@ from .logit_kd import LogitKDLoss
 from .pkt import PKTLoss
 from .refilled import ClassMeanKDLoss, TripletProbabilityLoss
 from .relational import RelationalTripletLoss
-from .silog import SILogLoss
 from .spectral import SpectralRegLoss
 
-__all__ = ['FitNetsLoss', 'ATLoss', 'PKTLoss', 'EnsembleCosineLoss',
-           'SpectralRegLoss', 'RelationalTripletLoss', 'SILogLoss',
-           'TripletProbabilityLoss', 'ClassMeanKDLoss', 'LogitKDLoss']
+__all__ = [
+    'FitNetsLoss', 'ATLoss', 'PKTLoss', 'EnsembleCosineLoss',
+    'SpectralRegLoss', 'RelationalTripletLoss', 'TripletProbabilityLoss',
+    'ClassMeanKDLoss', 'LogitKDLoss'
+]

@@ -15,8 +15,9 @@ from mmengine.config import Config
 from mmengine.logging import print_log
 from mmengine.model import is_model_wrapper
 
-from .config_literals import read_literal_assignments
-from .pretrained import first_few, read_state_dict, shape_mismatches
+from mmxtkd.utils.config_literals import read_literal_assignments
+from mmxtkd.utils.pretrained import (first_few, read_state_dict,
+                                     shape_mismatches)
 
 
 def incomplete(path: str) -> str:

@@ -1,18 +1,18 @@
-"""The distillation terms of one student feature map: projector + losses
-(:class:`FeaturePair`), with its own teacher (:class:`FeatureDistillation`)."""
-from typing import Dict, Iterator, Optional, Tuple
+"""The distillation terms of one student feature map and one teacher map:
+projector + losses."""
+from typing import Dict, Optional, Tuple
 
 import torch
 import torch.nn as nn
 
-from mmxtkd.registry import MODELS
-from mmxtkd.utils import build_in_own_scope
-from .alignment import align_to_student
-from .projectors import build_projector
+from mmxtkd.registry import MODELS, build_in_own_scope
+from .projectors import LinearProjector, build_projector
 
 
 class FeaturePair(nn.Module):
-    """Projector + losses comparing a student map with a teacher map.
+    """Projector + losses comparing a student map with a teacher map, the
+one place where a pair's channels are checked: at build time (a loss's
+``check_channels``) and against every map it is given.
 
     The projector, if any, is applied on the side its ``direction`` names:
     inverted (``teacher_to_student``) compares ``z_s`` with ``P(z_t)``,
@@ -78,6 +78,12 @@ class FeaturePair(nn.Module):
         self.last_maps: Optional[Tuple[torch.Tensor, torch.Tensor]] = None
 
     @property
+    def decomposable(self) -> bool:
+        """Whether section 3.4's loss decomposition applies: one linear
+        projector (not an ensemble)."""
+        return isinstance(self.projector, LinearProjector)
+
+    @property
     def losses_key(self) -> str:
         """The config key of this pair's losses."""
         return f'{self.config_key}losses' if self.config_key else \
@@ -141,70 +147,3 @@ class FeaturePair(nn.Module):
             terms[self.term_prefix + name] = loss(
                 pred, target, **{k: extras[k] for k in needs})
         return terms
-
-
-class FeatureDistillation(FeaturePair):
-    """Teacher + projector + losses for one student feature map.
-
-    Turns a student map ``z_s`` (B, C_s, H, W) and the input images into a
-    dict of ``loss_distill_<name>`` terms (none without losses). The teacher
-    map is brought to the student's grid (area-averaged where it is larger,
-    bilinear where smaller: :func:`~.alignment.resize_map`), then compared
-    as :class:`FeaturePair` says. ``z_s`` may also be an embedding
-    (B, C_s); the teacher's is then its map averaged over positions.
-
-    It is separate from the model wrapper so that students with their own
-    ``train_step`` (GANs) can add the same terms. Several pairs in one run:
-    :class:`~.distillation_pairs.DistillationPairs`, which offers the same
-    methods.
-
-    Args:
-        losses, projector, student_channels, teacher_channels: see
-            :class:`FeaturePair`.
-        teacher: a :class:`FrozenTeacher` config, or None (teacher-free).
-    """
-
-    def __init__(self, losses: Dict[str, dict], teacher: Optional[dict] = None,
-                 projector: Optional[dict] = None,
-                 student_channels: Optional[int] = None,
-                 teacher_channels: Optional[int] = None) -> None:
-        if not losses and (teacher is not None or projector is not None):
-            raise ValueError('a teacher or projector without distillation '
-                             'losses (distill_losses is empty): give at '
-                             'least one loss')
-        if projector is not None and teacher is None:
-            raise ValueError('a projector needs a teacher to project to/from')
-        super().__init__(losses, projector, student_channels,
-                         teacher_channels)
-        self.teacher = MODELS.build(teacher) if teacher is not None else None
-
-    def named_pairs(self) -> Iterator[Tuple[str, FeaturePair]]:
-        """The one pair, named ``''``."""
-        yield '', self
-
-    def has_losses(self) -> bool:
-        return bool(self.losses)
-
-    def teacher_maps(self, inputs: torch.Tensor,
-                     pairs=None) -> Dict[str, torch.Tensor]:
-        """``{'': the teacher's map of the images}`` ({} teacher-free)."""
-        if self.teacher is None:
-            return {}
-        return {'': self.teacher(inputs)}
-
-    def teacher_fault(self) -> str:
-        """Why the last step's terms are non-finite when the teacher's map
-        was (NaN or Inf), naming the teacher's weights; '' otherwise."""
-        return self.teacher.fault() if self.teacher is not None else ''
-
-    def forward(self, inputs: torch.Tensor, student_feat: torch.Tensor,
-                **extras: torch.Tensor) -> Dict[str, torch.Tensor]:
-        """The terms of a batch: ``inputs`` for the teacher, the student's
-        map or embedding, and what the losses require (``extras``)."""
-        if not self.losses:
-            return {}
-        teacher_feat = None
-        if self.teacher is not None:
-            teacher_feat = align_to_student(self.teacher(inputs),
-                                            student_feat)
-        return self.terms(student_feat, teacher_feat, **extras)

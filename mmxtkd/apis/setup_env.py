@@ -19,6 +19,8 @@ def register_all_modules(init_default_scope: bool = True) -> None:
     import mmxtkd.engine  # noqa: F401,F811
     import mmxtkd.evaluation  # noqa: F401,F811
     import mmxtkd.models  # noqa: F401,F811
+    import mmxtkd.models.classification  # noqa: F401,F811
+    import mmxtkd.models.depth  # noqa: F401,F811
 
     if not init_default_scope:
         return

@@ -156,9 +156,9 @@ def test_one_pair_given_as_a_pair_is_the_single_pair_model():
                                projector=projector, losses=FITNETS)),
                 dict(t=teacher))
     assert [k for k in single.state_dict() if k.startswith('distill')] == [
-        'distill.projector.proj.weight']
+        'distill.pairs.main.projector.proj.weight']
     torch.testing.assert_close(
-        single.distill.projector.proj.weight,
+        single.distill.pairs['main'].projector.proj.weight,
         pair.distill.pairs['only'].projector.proj.weight)
     inputs, samples = batch()
     torch.testing.assert_close(
