@@ -41,10 +41,10 @@ demo-two-teachers: install
 	$(PY) tools/demo.py --task two-teachers
 
 study: install
-	$(PY) tools/analysis/cross_task_study.py
+	$(PY) projects/cross_task_study/run_study.py
 
 study-quick: install
-	$(PY) tools/analysis/cross_task_study.py --quick
+	$(PY) projects/cross_task_study/run_study.py --quick
 
 docs: install
 	$(PY) -m pip install --quiet -r requirements/docs.txt

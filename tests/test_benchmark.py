@@ -11,8 +11,9 @@ import torch
 import torch.nn.functional as F
 
 from conftest import REPO, TINY_CONFIG, run_script
-from mmxtkd.analysis import benchmark
-from mmxtkd.analysis.benchmark import map_cosine, round_robin, teacher_options
+from mmxtkd.benchmarks import distillation as benchmark
+from mmxtkd.benchmarks.distillation import (map_cosine, round_robin,
+                                            teacher_options)
 
 BENCHMARK = osp.join(REPO, 'tools', 'analysis', 'benchmark_distill.py')
 TWO_TEACHERS = osp.join(REPO, 'tests', 'data', 'configs',
@@ -58,7 +59,7 @@ def test_round_robin_interleaves_and_drops_the_warmup():
 
 RESIDENT_PROBE = """
 import torch
-from mmxtkd.analysis.benchmark import (ResidentPeakMemory,
+from mmxtkd.benchmarks.distillation import (ResidentPeakMemory,
                                        return_freed_memory_at_once)
 assert return_freed_memory_at_once()  # glibc, as on every CI machine
 with ResidentPeakMemory() as freed:

@@ -12,11 +12,11 @@ import pytest
 import yaml
 
 from conftest import REPO, run_script
-from mmxtkd.analysis.paper_tables import (paper_table_markdown,
-                                          tables_with_numbers,
-                                          write_readme_tables)
-from mmxtkd.analysis.results import (improvement, load_paper_tables,
-                                     table_configs)
+from mmxtkd.results.paper_results import load_paper_tables, table_configs
+from mmxtkd.results.paper_tables import (paper_table_markdown,
+                                         tables_with_numbers,
+                                         write_readme_tables)
+from mmxtkd.results.statistics import improvement
 
 TOOL = osp.join(REPO, 'tools', 'analysis', 'collect_results.py')
 PAPER_FILES = sorted(glob.glob(osp.join(REPO, 'configs', '*',

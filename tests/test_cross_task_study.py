@@ -1,20 +1,23 @@
-"""tools/analysis/cross_task_study.py on a tiny budget: the files it
+"""projects/cross_task_study/run_study.py on a tiny budget: the files it
 writes, its statistics against an independent computation on the runs' own
 metrics, runs and teachers reused by a second call."""
 import json
 import math
 import os.path as osp
+import sys
 
 import numpy as np
 import pytest
 from scipy import stats
 
 from conftest import REPO, run_script
-from mmxtkd.analysis.cross_task_study import CrossTaskStudy, StudySettings
-from mmxtkd.analysis.study_statistics import (improvement, mean_std,
-                                              paired_comparison)
+from mmxtkd.results.statistics import (better_of, improvement, mean_std,
+                                       paired_comparison)
 
-TOOL = osp.join(REPO, 'tools', 'analysis', 'cross_task_study.py')
+PROJECT = osp.join(REPO, 'projects', 'cross_task_study')
+TOOL = osp.join(PROJECT, 'run_study.py')
+sys.path.insert(0, PROJECT)
+from study import CrossTaskStudy, StudySettings  # noqa: E402
 
 
 def tiny(tmp_path) -> dict:
@@ -109,8 +112,8 @@ def test_the_statistics_by_hand():
     assert mean_std([1.0]) == (1.0, 0.0)
     assert mean_std([1.0, 3.0]) == (2.0, pytest.approx(math.sqrt(2)))
     # d1 0.80 -> 0.84 is +5 %; an error 0.20 -> 0.19 is +5 % too
-    assert improvement(0.80, 0.84, 'd1') == pytest.approx(5.0)
-    assert improvement(0.20, 0.19, 'abs_rel') == pytest.approx(5.0)
+    assert improvement(0.80, 0.84, better_of('d1')) == pytest.approx(5.0)
+    assert improvement(0.20, 0.19, better_of('abs_rel')) == pytest.approx(5.0)
     # differences 1, 2, 3: mean 2, sd 1, t(0.975, 2) = 4.303
     paired = paired_comparison([0, 0, 0], [1, 2, 3])
     assert paired['mean'] == 2

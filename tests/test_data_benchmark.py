@@ -9,8 +9,8 @@ import pytest
 from mmengine.config import Config
 
 from conftest import REPO, run_script
-from mmxtkd.analysis.data_benchmark import (loading_prefix, pipeline_costs,
-                                            workers_needed)
+from mmxtkd.benchmarks.data_pipeline import (loading_prefix, pipeline_costs,
+                                             workers_needed)
 
 
 @pytest.mark.parametrize('config,loads', [

@@ -9,8 +9,8 @@ import yaml
 from modelindex.load_model_index import load
 
 from conftest import REPO
-from mmxtkd.analysis.metafiles import family_configs, render_metafile
-from mmxtkd.analysis.results import load_paper_tables
+from mmxtkd.results.metafiles import family_configs, render_metafile
+from mmxtkd.results.paper_results import load_paper_tables
 
 PAPER_FILES = sorted(glob.glob(osp.join(REPO, 'configs', '*',
                                         'paper_results.yml')))

@@ -11,9 +11,9 @@ from mmengine.hooks import LoggerHook
 from mmengine.runner import get_priority
 
 from conftest import REPO, TINY_CONFIG, run_script
-from mmxtkd.analysis.training_speed import (PeakGPUMemory, passes_for,
-                                            speed_summary, timed_run_config,
-                                            without_weight_files)
+from mmxtkd.benchmarks.training import (PeakGPUMemory, passes_for,
+                                        speed_summary, timed_run_config,
+                                        without_weight_files)
 
 
 def test_the_summary_is_the_timings_after_the_skipped_ones():

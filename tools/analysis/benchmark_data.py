@@ -19,7 +19,7 @@ from mmengine.config import Config, DictAction
 
 import mmxtkd  # noqa: F401  (mmxtkd:: configs)
 import mmxtkd.datasets  # noqa: F401  (registers the transforms)
-from mmxtkd.analysis.data_benchmark import pipeline_costs, workers_needed
+from mmxtkd.benchmarks.data_pipeline import pipeline_costs, workers_needed
 
 
 def main(argv=None) -> None:

@@ -68,10 +68,11 @@ from mmengine.config import Config, DictAction
 from mmengine.registry import MODELS as ROOT_MODELS
 
 import mmxtkd.models  # noqa: F401  (registers the components)
-from mmxtkd.analysis.benchmark import (TEACHER_OPTIONS, map_cosine,
-                                       peak_memory_meter,
-                                       return_freed_memory_at_once,
-                                       round_robin, summary, teacher_options)
+from mmxtkd.benchmarks.distillation import (TEACHER_OPTIONS, map_cosine,
+                                            peak_memory_meter,
+                                            return_freed_memory_at_once,
+                                            round_robin, summary,
+                                            teacher_options)
 from mmxtkd.models.distillation import without_distillation
 from mmxtkd.models.teachers import FrozenTeacher
 from mmxtkd.registry import MODELS, build_in_own_scope

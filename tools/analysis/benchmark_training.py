@@ -7,7 +7,7 @@
 Trains CONFIG (its model, data pipeline, loaders, optimizer and custom
 hooks) for ``--iters`` iterations with no validation, checkpoints or
 learning-rate schedule, the training set repeated so that the run is one
-epoch (see mmxtkd.analysis.training_speed), then prints,
+epoch (see mmxtkd.benchmarks.training), then prints,
 from mmengine's per-iteration timings without the first ``--skip``:
 iterations and images a second (all processes' images), the median
 iteration, the mean time it waited for its batch and the share of the time
@@ -26,11 +26,11 @@ from mmengine.registry import DATASETS, DefaultScope
 from mmengine.runner import Runner
 
 import mmxtkd.datasets  # noqa: F401  (registers the data sets)
-from mmxtkd.analysis.training_speed import (PeakGPUMemory, passes_for,
-                                            speed_summary, timed_run_config)
 from mmxtkd.apis import (adapt_to_cpu_distributed, add_common_arguments,
                          finish_distributed, load_tool_config)
 from mmxtkd.apis.launch import enable_amp
+from mmxtkd.benchmarks.training import (PeakGPUMemory, passes_for,
+                                        speed_summary, timed_run_config)
 
 
 def parse_args(argv=None):

@@ -25,10 +25,10 @@ import argparse
 import glob
 import os.path as osp
 
-from mmxtkd.analysis.metafiles import render_metafile
-from mmxtkd.analysis.paper_tables import (render_paper_tables,
-                                          write_readme_tables)
-from mmxtkd.analysis.results import collect
+from mmxtkd.results.metafiles import render_metafile
+from mmxtkd.results.paper_tables import (render_paper_tables,
+                                         write_readme_tables)
+from mmxtkd.results.tables import collect
 
 PAPER_FILES = sorted(glob.glob(osp.join(
     osp.dirname(__file__), '..', '..', 'configs', '*', 'paper_results.yml')))

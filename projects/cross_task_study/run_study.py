@@ -3,7 +3,7 @@ random one) x {traditional, inverted}, beside the baseline and the spectral
 loss, over seeds, with the projectors' spectra and section 3.4's loss
 decomposition measured in every run.
 
-    python tools/analysis/cross_task_study.py [--quick] [--seeds 3] \\
+    python projects/cross_task_study/run_study.py [--quick] [--seeds 3] \\
         [--iters 160] [--teachers seg depth nuisance random] \\
         [--out work_dirs/cross_task_study] [--data-root data/study] \\
         [--student-data data/nyu_depth_v2_synthetic] \
@@ -18,15 +18,15 @@ per teacher, the projectors' final rank and smallest singular value, the
 loss decomposition), ``spectrum_<teacher>.png`` (figure 3: each
 projection's spectrum, with and without weight decay on the projector),
 ``teachers/`` and ``runs/`` (each reused by a later call with the same
-settings). See :mod:`mmxtkd.analysis.cross_task_study`.
+settings). The study itself: ``study.py`` beside this file; its teachers'
+configs: ``configs/``.
 """
 import argparse
 
 from mmengine.config import DictAction
+from study import TEACHERS, CrossTaskStudy, StudySettings, markdown
 
 import mmxtkd  # noqa: F401  (mmxtkd:: configs)
-from mmxtkd.analysis.cross_task_study import (TEACHERS, CrossTaskStudy,
-                                              StudySettings, markdown)
 
 
 def main() -> None:

@@ -24,7 +24,7 @@ from typing import Dict, List
 
 import yaml
 
-from .results import load_paper_tables, paper_value
+from .paper_results import load_paper_tables, paper_value
 
 HEADER = (
     '# Written from paper_results.yml by tools/analysis/collect_results.py '

@@ -14,7 +14,7 @@ whose markers are missing is an error naming it.
 import re
 from typing import Dict, List
 
-from .results import format_paper_number, load_paper_tables, paper_value
+from .paper_results import format_paper_number, load_paper_tables, paper_value
 
 WRITER = ('written from paper_results.yml by tools/analysis/'
           'collect_results.py --paper-only --write; do not edit')

@@ -1,7 +1,7 @@
 # The cross-task study's depth (same-task) teacher: a ResNet-18 + Decoder
 # depth model trained on synthetic rooms the depth students never see
 # (make_synthetic_nyu seed 1), from scratch, on the demo's schedule.
-_base_ = ['../depth/synthetic/mbv2_baseline.py']
+_base_ = ['mmxtkd::depth/synthetic/mbv2_baseline.py']
 data_root = 'data/study/nyu'
 model = dict(
     student=dict(

@@ -20,12 +20,19 @@ def mean_std(values: Sequence[float]) -> Tuple[float, float]:
     return mean, math.sqrt(sum((v - mean)**2 for v in values) / (n - 1))
 
 
-def improvement(traditional: float, inverted: float, metric: str) -> float:
+def better_of(metric: str) -> str:
+    """``'higher'`` for the metrics of :data:`HIGHER_IS_BETTER`, else
+    ``'lower'`` (an error)."""
+    return 'higher' if metric in HIGHER_IS_BETTER else 'lower'
+
+
+def improvement(traditional: float, inverted: float, better: str) -> float:
     """The paper's Improvement (%): the change from the traditional to the
     inverted projection relative to the traditional value, signed so that
-    positive is better (a higher accuracy, a lower error)."""
-    change = (inverted - traditional) / abs(traditional) * 100
-    return change if metric in HIGHER_IS_BETTER else -change
+    positive is better (``better``: ``'higher'`` for an accuracy,
+    ``'lower'`` for an error)."""
+    change = 100.0 * (inverted - traditional) / abs(traditional)
+    return change if better == 'higher' else -change
 
 
 def paired_comparison(first: Sequence[float], second: Sequence[float],

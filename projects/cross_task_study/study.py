@@ -8,10 +8,10 @@ surface classes and the texture each surface was drawn with. The teachers,
 trained on rooms the students never see (generator seed 1; the students'
 set is the demo's, seed 0), all share a ResNet-18 encoder:
 
-- ``seg``: surface segmentation (``configs/study/dlv3-r18_surface-seg.py``);
-- ``depth``: depth, the student's own task (``configs/study/r18_depth.py``);
+- ``seg``: surface segmentation (``configs/dlv3-r18_surface-seg.py``);
+- ``depth``: depth, the student's own task (``configs/r18_depth.py``);
 - ``nuisance``: the texture of each pixel's surface, drawn independently
-  of the geometry (``configs/study/dlv3-r18_texture-seg.py``);
+  of the geometry (``configs/dlv3-r18_texture-seg.py``);
 - ``random``: the ``seg`` network randomly initialised (seed 0).
 
 Each teacher is trained once and cached with the settings it was trained
@@ -29,12 +29,18 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 from mmengine.config import Config
 
 from mmxtkd.apis.in_process import train_in_process
+from mmxtkd.config_package import configs_folder
 from mmxtkd.datasets import make_synthetic_ade, make_synthetic_nyu
+from mmxtkd.results.statistics import (better_of, improvement, mean_std,
+                                       paired_comparison)
 from mmxtkd.utils.json_lines import read_json_lines
-from .study_statistics import improvement, mean_std, paired_comparison
 
-STUDENT = 'configs/depth/synthetic/mbv2_baseline.py'
-SPECTRAL = 'configs/depth/synthetic/mbv2_spectral-r2.py'
+#: the study's own configs (its teachers), beside this file
+CONFIGS = osp.join(osp.dirname(osp.abspath(__file__)), 'configs')
+#: the students: the depth demo's, from the package's configs
+STUDENT = osp.join(configs_folder(), 'depth', 'synthetic', 'mbv2_baseline.py')
+SPECTRAL = osp.join(configs_folder(), 'depth', 'synthetic',
+                    'mbv2_spectral-r2.py')
 METRICS = ('d1', 'abs_rel', 'rmse')
 
 
@@ -59,16 +65,16 @@ _SPLITS = {
     make_synthetic_ade: ('val_scenes', 'annotations/validation'),
 }
 TEACHERS = {
-    'seg': TeacherSpec('configs/study/dlv3-r18_surface-seg.py',
+    'seg': TeacherSpec(osp.join(CONFIGS, 'dlv3-r18_surface-seg.py'),
                        'ade_surfaces', 'mIoU',
                        description='surface segmentation (5 classes)'),
-    'depth': TeacherSpec('configs/study/r18_depth.py', 'nyu', 'd1',
+    'depth': TeacherSpec(osp.join(CONFIGS, 'r18_depth.py'), 'nyu', 'd1',
                          description='depth (the same task)'),
-    'nuisance': TeacherSpec('configs/study/dlv3-r18_texture-seg.py',
+    'nuisance': TeacherSpec(osp.join(CONFIGS, 'dlv3-r18_texture-seg.py'),
                             'ade_textures', 'mIoU',
                             description='texture of each surface (3 '
                             'classes), independent of the geometry'),
-    'random': TeacherSpec('configs/study/dlv3-r18_surface-seg.py',
+    'random': TeacherSpec(osp.join(CONFIGS, 'dlv3-r18_surface-seg.py'),
                           'ade_surfaces', 'mIoU', trained=False,
                           description='the seg network, random (seed 0)'),
 }
@@ -188,7 +194,7 @@ class CrossTaskStudy:
         validation metric."""
         spec = TEACHERS[name]
         frozen = dict(type='mmxtkd.FrozenTeacher',
-                      model='mmxtkd::' + spec.config[len('configs/'):],
+                      model=spec.config,
                       feature='student.backbone', init_seed=0,
                       checkpoint=None)
         if not spec.trained:
@@ -197,7 +203,7 @@ class CrossTaskStudy:
         cfg = Config.fromfile(spec.config)
         epochs = cfg.train_cfg.type == 'EpochBasedTrainLoop'
         length = s.teacher_epochs if epochs else s.teacher_iters
-        settings = dict(config=spec.config, length=length,
+        settings = dict(config=osp.basename(spec.config), length=length,
                         data=TEACHER_DATA[spec.data][1],
                         scenes=list(s.teacher_scenes), extra=s.extra)
         folder = osp.join(s.out, 'teachers', name)
@@ -370,7 +376,8 @@ def summarise(runs: Dict[str, List[dict]], teacher_metrics: Dict,
         comparisons[teacher] = {
             metric: dict(
                 improvement=improvement(trad[metric]['mean'],
-                                        inv[metric]['mean'], metric),
+                                        inv[metric]['mean'],
+                                        better_of(metric)),
                 paired=paired_comparison(trad[metric]['values'],
                                          inv[metric]['values']))
             for metric in METRICS}
