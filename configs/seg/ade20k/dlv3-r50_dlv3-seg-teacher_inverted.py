@@ -1,5 +1,7 @@
-# Table 2a, ADE20K: segmentation (DeepLabV3-R50, COCO-VOC) teacher,
-# inverted projection, L2 loss; DeepLabV3-ResNet-50 student. 1xb20, 80 epochs.
+# Table 2a on the data set of ./dlv3-r50_baseline.py (ADE20K here, COCO in
+# ../coco, whose teacher configs link to these files): segmentation
+# (DeepLabV3-R50, COCO-VOC) teacher, inverted projection, L2 loss;
+# DeepLabV3-ResNet-50 student. 1xb20, 80 epochs.
 _base_ = ['./dlv3-r50_baseline.py', '../../_base_/teachers/dlv3-seg.py']
 model = dict(
     teacher={{_base_.dlv3_seg_teacher}},

@@ -1,5 +1,7 @@
-# Table 2a, ADE20K: classification (ResNet-50, ImageNet) teacher,
-# inverted projection, L2 loss; DeepLabV3-ResNet-50 student. 1xb20, 80 epochs.
+# Table 2a on the data set of ./dlv3-r50_baseline.py (ADE20K here, COCO in
+# ../coco, whose teacher configs link to these files): classification
+# (ResNet-50, ImageNet) teacher, inverted projection, L2 loss;
+# DeepLabV3-ResNet-50 student. 1xb20, 80 epochs.
 _base_ = ['./dlv3-r50_baseline.py', '../../_base_/teachers/r50-cls.py']
 model = dict(
     teacher={{_base_.r50_cls_teacher}},

@@ -1,11 +1,1 @@
-# Table 2a, COCO (80 classes): random (DeepLabV3-ResNet-50, seed 0) teacher,
-# inverted projection, L2 loss; DeepLabV3-ResNet-50 student. 1xb20, 80 epochs.
-_base_ = ['./dlv3-r50_baseline.py', '../../_base_/teachers/dlv3-random.py']
-model = dict(
-    teacher={{_base_.dlv3_random_teacher}},
-    projector=dict(type='mmxtkd.InvertedProjector'),
-    teacher_channels={{_base_.dlv3_random_channels}},
-    distill_losses=dict(l2=dict(type='mmxtkd.FitNetsLoss')))
-# The projector's spectrum (the paper's figure 3), logged for both
-# projections: the traditional twin inherits this hook.
-custom_hooks = [dict(type='mmxtkd.SpectralRankHook', interval=100)]
+../ade20k/dlv3-r50_dlv3-random-teacher_inverted.py

@@ -1,3 +1,1 @@
-# Traditional projection: student features mapped into the teacher space.
-_base_ = './dlv3-r50_r50-cls-teacher_inverted.py'
-model = dict(projector=dict(type='mmxtkd.TraditionalProjector'))
+../ade20k/dlv3-r50_r50-cls-teacher_traditional.py
