@@ -20,9 +20,12 @@ from conftest import REPO
 from mmxtkd.models.projectors import build_projector
 from mmxtkd.utils.pretrained import read_state_dict, recomputed_on_load
 
+# the package's configs and those of the projects built on it
 CONFIGS = sorted(
     p for p in glob.glob(osp.join(REPO, 'configs', '**', '*.py'),
-                         recursive=True) if '_base_' not in p)
+                         recursive=True) if '_base_' not in p) + sorted(
+                             glob.glob(osp.join(REPO, 'projects', '*',
+                                                'configs', '*.py')))
 
 
 MODEL_SNAPSHOT = osp.join(REPO, 'tests', 'data', 'config_models.json')
