@@ -17,7 +17,7 @@ export PATH := $(abspath $(VENV))/bin:$(PATH)
 	demo-two-teachers study study-quick docs
 
 install:
-	bash tools/install.sh --venv $(VENV)
+	bash tools/install.sh --venv $(VENV) --editing
 
 test: install
 	$(PY) -m pytest tests -q -p no:cacheprovider

@@ -75,6 +75,9 @@ if __name__ == '__main__':
             'mim': parse_requirements('mminstall'),
             'tests': parse_requirements('tests'),
             'docs': parse_requirements('docs'),
+            # the image-translation part (mmxtkd.*.editing): mmagic
+            'editing': parse_requirements('editing') +
+            ['mmagic>=1.2.0,<1.3.0'],
         },
         zip_safe=False,
     )

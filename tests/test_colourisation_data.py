@@ -76,7 +76,7 @@ def test_synthetic_pairs_are_colour_beside_gray_and_load_in_mmagic(tmp_path):
 
 
 def test_a_pair_of_odd_width_is_named(tmp_path):
-    from mmxtkd.datasets import LoadCheckedPairedImage
+    from mmxtkd.datasets.editing import LoadCheckedPairedImage
     path = str(tmp_path / 'odd.png')
     cv2.imwrite(path, np.zeros((4, 7, 3), np.uint8))
     load = LoadCheckedPairedImage(key='pair', domain_a='photo',

@@ -5,7 +5,7 @@ import torch
 import torch.nn.functional as F
 from mmagic.evaluation.functional.fid_inception import fid_inception_v3
 
-from mmxtkd.evaluation import TransFIDFromFile, inception_from_file
+from mmxtkd.evaluation.editing import TransFIDFromFile, inception_from_file
 
 
 @pytest.fixture(scope='module')

@@ -11,10 +11,11 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
 from conftest import REPO
-from mmxtkd.datasets import (UnpairedTranslationDataset,
-                             make_synthetic_sat2map, split_paired_folder)
+from mmxtkd.datasets import make_synthetic_sat2map
+from mmxtkd.datasets.editing import (UnpairedTranslationDataset,
+                                     split_paired_folder)
 from mmxtkd.datasets.synthetic_sat2map import MAP_COLOURS
-from mmxtkd.evaluation import TransPSNR
+from mmxtkd.evaluation.editing import TransPSNR
 
 
 def maps_test_pipeline():

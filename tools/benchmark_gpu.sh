@@ -79,7 +79,7 @@ step() {
 if [ "$DO_INSTALL" = 1 ]; then
   # mmcv's CPU ops only: the install's variable; the GPU stays visible here
   MMXTKD_MMCV_OPS=cpu MAX_JOBS="${MAX_JOBS:-$(nproc)}" \
-    step install bash "$ROOT/tools/install.sh" "${ENV_ARGS[@]}" "${WHEEL_ARGS[@]}"
+    step install bash "$ROOT/tools/install.sh" "${ENV_ARGS[@]}" "${WHEEL_ARGS[@]}" --editing
   [ "$STATUS" = 0 ] || { echo "[benchmark_gpu] nothing runs without the install" >&2; exit "$STATUS"; }
 fi
 if [ "${ENV_ARGS[0]}" = --venv ]; then

@@ -7,6 +7,9 @@
 #   bash tools/install.sh --wheelhouse DIR # offline, from tools/make_wheelhouse.sh's
 #                                          # folder (with --current-env: the
 #                                          # node's own torch is kept)
+#   bash tools/install.sh --editing        # also the 'editing' extra: mmagic, for
+#                                          # the colourisation and sat2map configs
+#                                          # (make install adds it)
 #
 # mmcv 2.1.0 has no wheels on PyPI for current torch, so its compiled ops are
 # built from the sdist once per (mmcv, torch, python, CUDA, arch) and the wheel is
@@ -30,6 +33,7 @@ CACHE="${MMXTKD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mmxtkd}"
 VENV="$ROOT/.venv"
 MODE=venv
 WHEELHOUSE=""
+EDITING=0
 START=$(date +%s)
 
 while [ $# -gt 0 ]; do
@@ -37,7 +41,8 @@ while [ $# -gt 0 ]; do
     --venv) VENV="$(realpath -m "$2")"; shift 2 ;;
     --current-env) MODE=current; shift ;;
     --wheelhouse) WHEELHOUSE="$(realpath -m "$2")"; shift 2 ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    --editing) EDITING=1; shift ;;
+    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
     *) echo "install.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -66,7 +71,7 @@ export PATH="$(dirname "$PY"):$PATH"
 PIP=("$PY" -m pip)
 
 # Everything that decides what gets installed; a matching stamp means nothing to do.
-FINGERPRINT=$(cat "$ROOT"/requirements/*.txt "$ROOT/tools/install.sh" "$ROOT/setup.py" | sha256sum | cut -c1-16)
+FINGERPRINT=$( (cat "$ROOT"/requirements/*.txt "$ROOT/tools/install.sh" "$ROOT/setup.py"; echo "editing=$EDITING") | sha256sum | cut -c1-16)
 STAMP="$("$PY" -c 'import sys; print(sys.prefix)')/.mmxtkd-install-$FINGERPRINT"
 if [ -f "$STAMP" ] && "$PY" -c 'import mmcv._ext, mmxtkd' 2>/dev/null; then
   step "environment $("$PY" -c 'import sys; print(sys.prefix)') is up to date"
@@ -218,6 +223,11 @@ step "installing run-time and test dependencies at the tested versions (requirem
   -c "$ROOT/requirements/constraints.txt"
 step "installing OpenMMLab packages without their declared dependencies (requirements/openmmlab.txt)"
 "${PIP[@]}" install --no-deps -r "$ROOT/requirements/openmmlab.txt"
+if [ "$EDITING" = 1 ]; then
+  step "installing the 'editing' extra: mmagic and what it needs (requirements/editing{,_openmmlab}.txt)"
+  "${PIP[@]}" install -r "$ROOT/requirements/editing.txt" -c "$ROOT/requirements/constraints.txt"
+  "${PIP[@]}" install --no-deps -r "$ROOT/requirements/editing_openmmlab.txt"
+fi
 if installed_mmcv_ok; then
   step "mmcv $MMCV_VERSION with compiled ops is already installed"
 else
@@ -234,12 +244,15 @@ step "installing mmxtkd (editable)"
 "${PIP[@]}" install --no-deps --no-build-isolation -e "$ROOT"
 
 step "checking the environment"
-"$PY" - <<'EOF' || die "the environment is incomplete (see the error above)"
+"$PY" - "$EDITING" <<'EOF' || die "the environment is incomplete (see the error above)"
+import sys
 import mmcv._ext, mmcv.ops  # noqa: F401
 import mmseg.models, mmdet.models, mmpretrain.models  # noqa: F401
-import mmagic.utils  # noqa: F401
 import mmxtkd
-print('    mmxtkd', mmxtkd.__version__, 'with the OpenMMLab stack: OK')
+if sys.argv[1] == '1':
+    import mmxtkd.models.editing  # noqa: F401  (mmagic)
+print('    mmxtkd', mmxtkd.__version__, 'with the OpenMMLab stack'
+      + (' and the editing extra' if sys.argv[1] == '1' else '') + ': OK')
 EOF
 touch "$STAMP"
 step "done"

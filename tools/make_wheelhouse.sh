@@ -6,7 +6,8 @@
 #       [--platform manylinux_2_28_x86_64 ...] [--with-torch]
 #
 # then, on the node, bash tools/install.sh --wheelhouse DIR [--current-env].
-# DIR gets the wheels of requirements/{build,runtime,tests,openmmlab}.txt (at
+# DIR gets the wheels of requirements/{build,runtime,editing,tests,openmmlab,
+# editing_openmmlab}.txt (at
 # the versions of constraints.txt) and
 # all they need, pip's own wheel and mmcv's sdist (built on the node). torch
 # and torchvision, and what only they need (CUDA wheels, triton, ...), are
@@ -39,6 +40,7 @@ step() { printf '\n[mmxtkd wheelhouse +%4ss] %s\n' "$(( $(date +%s) - START ))" 
 mkdir -p "$DIR"
 DIR="$(cd "$DIR" && pwd)"
 REQS=(-r "$ROOT/requirements/build.txt" -r "$ROOT/requirements/runtime.txt"
+      -r "$ROOT/requirements/editing.txt"
       -r "$ROOT/requirements/tests.txt" -r "$ROOT/requirements/torch.txt"
       -c "$ROOT/requirements/constraints.txt")
 # binary wheels only for another target (pip cannot build for it)
@@ -60,7 +62,8 @@ step "downloading their wheels into $DIR"
 "$PY" -m pip download --no-deps --quiet -d "$DIR" "${FOR_TARGET[@]}" \
   -r "$WORK/closure.txt" pip
 step "downloading the OpenMMLab packages (requirements/openmmlab.txt, pure Python)"
-"$PY" -m pip download --no-deps --quiet -d "$DIR" -r "$ROOT/requirements/openmmlab.txt"
+"$PY" -m pip download --no-deps --quiet -d "$DIR" -r "$ROOT/requirements/openmmlab.txt" \
+  -r "$ROOT/requirements/editing_openmmlab.txt"
 step "downloading mmcv $MMCV_VERSION's source (its ops are compiled on the node)"
 # pip reads an sdist's metadata by running its setup.py, which imports
 # pkg_resources: with the setuptools < 81 of the wheelhouse, in a venv of its own

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Optional
 from mmengine.config import Config, DictAction
 from mmengine.logging import print_log
 
+from mmxtkd.compatibility import extra_of, missing_extra
+
 if TYPE_CHECKING:
     from mmengine.runner import Runner
 
@@ -62,7 +64,13 @@ def load_tool_config(args: argparse.Namespace) -> Config:
     ``./work_dirs/<config name>``."""
     if 'LOCAL_RANK' not in os.environ:
         os.environ['LOCAL_RANK'] = str(args.local_rank)
-    cfg = Config.fromfile(args.config)
+    try:
+        cfg = Config.fromfile(args.config)
+    except ImportError as err:  # a config of an extra that is not installed
+        extra = extra_of(err)
+        if extra is None:
+            raise
+        raise missing_extra(extra, err) from err
     cfg.launcher = args.launcher
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)

@@ -1,8 +1,9 @@
 """Data sets (NYUv2 in the AiT / BTS layout, COCO as 80-class semantic
-segmentation, paired and unpaired translation images), their synthetic
-stand-ins, checked label loading, colourisation inputs made in the
-pipeline, seeded albumentations, mmseg's augmentations computed faster,
-REFILLED's class-split CUB, offline CIFAR-100 and real digits."""
+segmentation), their synthetic stand-ins (the translation tasks' too),
+checked label loading, colourisation inputs made in the pipeline, seeded
+albumentations, mmseg's augmentations computed faster, REFILLED's
+class-split CUB, offline CIFAR-100 and real digits. The translation data
+sets on mmagic are ``mmxtkd.datasets.editing`` (the ``editing`` extra)."""
 from .checked_cifar import CheckedCIFAR100
 from .coco_semantic80 import COCOSemantic80Dataset, instances_to_label_maps
 from .colourisation import GrayscaleCopy
@@ -10,7 +11,6 @@ from .cub_class_split import CUBClassSplit
 from .depth_annotations import LoadCheckedDepthAnnotation
 from .digits_class_split import make_digits_class_split
 from .nyu_depth_v2 import NYUDepthV2Dataset
-from .paired_images import LoadCheckedPairedImage
 from .seeded_albu import SeededAlbu
 from .seg_annotations import LoadCheckedSegAnnotations
 from .seg_augmentations import HistogramRandomCrop, LookupPhotoMetricDistortion
@@ -19,15 +19,13 @@ from .synthetic_depth import make_synthetic_nyu
 from .synthetic_sat2map import make_synthetic_sat2map
 from .synthetic_seg import (SYNTHETIC_SEG_CLASSES, SYNTHETIC_TEXTURE_CLASSES,
                             make_synthetic_ade)
-from .unpaired_images import UnpairedTranslationDataset, split_paired_folder
 
 __all__ = [
     'NYUDepthV2Dataset', 'COCOSemantic80Dataset', 'LoadCheckedSegAnnotations',
     'instances_to_label_maps', 'make_synthetic_nyu', 'make_synthetic_ade',
     'SYNTHETIC_SEG_CLASSES', 'SYNTHETIC_TEXTURE_CLASSES', 'GrayscaleCopy',
-    'make_synthetic_colourisation', 'LoadCheckedPairedImage',
-    'UnpairedTranslationDataset', 'split_paired_folder',
-    'make_synthetic_sat2map', 'SeededAlbu', 'LoadCheckedDepthAnnotation',
+    'make_synthetic_colourisation', 'make_synthetic_sat2map', 'SeededAlbu',
+    'LoadCheckedDepthAnnotation',
     'LookupPhotoMetricDistortion', 'HistogramRandomCrop', 'CUBClassSplit',
     'CheckedCIFAR100', 'make_digits_class_split'
 ]

@@ -1,8 +1,6 @@
-"""Metrics where the OpenMMLab ones are not enough."""
+"""Metrics where the OpenMMLab ones are not enough. The translation
+metrics on mmagic are ``mmxtkd.evaluation.editing`` (the ``editing``
+extra)."""
 from .depth_metric import NYUDepthMetric
-from .fid_from_file import TransFIDFromFile, inception_from_file
-from .translation_psnr import TransPSNR
 
-__all__ = [
-    'NYUDepthMetric', 'TransFIDFromFile', 'inception_from_file', 'TransPSNR'
-]
+__all__ = ['NYUDepthMetric']

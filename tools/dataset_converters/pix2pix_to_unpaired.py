@@ -11,7 +11,7 @@ configs/_base_/datasets/maps_unpaired.py read (test pairs matched by name).
 import argparse
 import os.path as osp
 
-from mmxtkd.datasets.unpaired_images import split_paired_folder
+from mmxtkd.datasets.editing import split_paired_folder
 
 
 def main() -> None:

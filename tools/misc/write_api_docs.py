@@ -19,7 +19,8 @@ ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 #: the modules that register into mmxtkd's registries
 MODULES = ('mmxtkd.datasets', 'mmxtkd.engine', 'mmxtkd.evaluation',
            'mmxtkd.models', 'mmxtkd.models.classification',
-           'mmxtkd.models.depth', 'mmxtkd.models.editing')
+           'mmxtkd.models.depth', 'mmxtkd.models.editing',
+           'mmxtkd.datasets.editing', 'mmxtkd.evaluation.editing')
 #: the registries, in the order of the page
 REGISTRIES = ('MODELS', 'DATASETS', 'TRANSFORMS', 'METRICS', 'HOOKS',
               'PARAM_SCHEDULERS')

@@ -10,7 +10,11 @@ _base_ = [
     '../teachers/imagenet_from_gan_input.py'
 ]
 custom_imports = dict(
-    imports=['mmxtkd', 'mmxtkd.models.editing'], allow_failed_imports=False)
+    imports=[
+        'mmxtkd', 'mmxtkd.models.editing', 'mmxtkd.datasets.editing',
+        'mmxtkd.evaluation.editing'
+    ],
+    allow_failed_imports=False)
 model = dict(
     type='mmxtkd.DistillCycleGAN',
     default_domain='map',

@@ -8,7 +8,11 @@ _base_ = [
     '../teachers/imagenet_from_gan_input.py'
 ]
 custom_imports = dict(
-    imports=['mmxtkd', 'mmxtkd.models.editing'], allow_failed_imports=False)
+    imports=[
+        'mmxtkd', 'mmxtkd.models.editing', 'mmxtkd.datasets.editing',
+        'mmxtkd.evaluation.editing'
+    ],
+    allow_failed_imports=False)
 model = dict(
     type='mmxtkd.DistillPix2Pix',
     default_domain='photo',
