@@ -348,9 +348,10 @@ class Distillation(nn.Module):
     def teacher_fault(self) -> str:
         """Each teacher's :meth:`FrozenTeacher.fault`, named by its config
         key; '' when none is at fault."""
+        faults = {name: teacher.fault()
+                  for name, teacher in self.teachers.items()}
         return '; '.join(f'{self.teacher_key(name)}: {fault}'
-                         for name, fault in ((n, t.fault()) for n, t in
-                                             self.teachers.items()) if fault)
+                         for name, fault in faults.items() if fault)
 
     def forward(self, inputs: torch.Tensor, student_maps: StudentMaps,
                 **extras: torch.Tensor) -> Dict[str, torch.Tensor]:
