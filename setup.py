@@ -27,13 +27,10 @@ def parse_requirements(name: str) -> list:
         return [line for line in lines if line]
 
 
-def add_mim_extension() -> None:
+def add_mim_extension(editable: bool) -> None:
     """``mmxtkd/.mim/<MIM_FILES>``: links to the checkout's for an editable
-    install, copies for a wheel or sdist."""
-    editable = any(cmd in sys.argv for cmd in ('develop', 'editable_wheel'))
-    if not editable and not any(
-            cmd in sys.argv for cmd in ('install', 'bdist_wheel', 'sdist')):
-        return
+    install (and for the checkout on ``PYTHONPATH``: tools/install.sh
+    --target), copies for a wheel or sdist."""
     mim = osp.join(ROOT, 'mmxtkd', '.mim')
     os.makedirs(mim, exist_ok=True)
     for name in MIM_FILES:
@@ -51,7 +48,10 @@ def add_mim_extension() -> None:
 
 
 if __name__ == '__main__':
-    add_mim_extension()
+    if any(cmd in sys.argv for cmd in ('develop', 'editable_wheel')):
+        add_mim_extension(editable=True)
+    elif any(cmd in sys.argv for cmd in ('install', 'bdist_wheel', 'sdist')):
+        add_mim_extension(editable=False)
     setup(
         name='mmxtkd',
         version=get_version(),
@@ -77,7 +77,7 @@ if __name__ == '__main__':
             'docs': parse_requirements('docs'),
             # the image-translation part (mmxtkd.*.editing): mmagic
             'editing': parse_requirements('editing') +
-            ['mmagic>=1.2.0,<1.3.0'],
+            parse_requirements('editing_mminstall'),
         },
         zip_safe=False,
     )

@@ -9,11 +9,19 @@ adds ``mmxtkd`` to the packages whose configs mmengine finds by package path
 (``_base_ = 'mmxtkd::depth/...'``, see :mod:`mmxtkd.config_package`).
 It sets no default scope and registers nothing else outside mmxtkd's
 registries. An installed OpenMMLab package outside the supported versions
-is an ImportError naming it (:mod:`mmxtkd.compatibility`).
+is an ImportError naming it, and the packages that today's numpy and
+transformers break are patched while they are imported
+(:mod:`mmxtkd.compatibility`). albumentations' check for a newer release over
+the network at every import (a time-out on an offline node) is off for this
+process and its workers, unless ``NO_ALBUMENTATIONS_UPDATE`` is set already.
 """
-from .compatibility import check_openmmlab_versions
+import os
+
+from .compatibility import check_openmmlab_versions, install_shims
 
 check_openmmlab_versions()
+install_shims()
+os.environ.setdefault('NO_ALBUMENTATIONS_UPDATE', '1')
 
 from .config_package import register_config_package  # noqa: E402
 from .utils.checkpoint import allow_mmengine_checkpoint_types  # noqa: E402

@@ -120,5 +120,7 @@ def test_trans_psnr_reads_the_translation_beside_its_target():
     metric.process([], [dict(img_map=torch.tensor(gt),
                              fake_map=torch.tensor(fake))])
     expected = 10 * np.log10(255 ** 2 / np.mean((gt - fake) ** 2))
+    # mmagic's psnr works on float32 images; under numpy 2 (NEP 50) its
+    # logarithm stays float32 too: 27.9089069 against 27.9089057 here
     assert metric.compute_metrics(metric.results)['PSNR'] == pytest.approx(
-        expected, abs=1e-6)
+        expected, abs=1e-5)

@@ -2,14 +2,16 @@
 validations (the demos, the cross-task study)."""
 from typing import List, Tuple
 
+import numpy as np
 from mmengine.config import Config
 from mmengine.hooks import Hook
 from mmengine.runner import Runner
 
 
 class ValidationRecord(Hook):
-    """Every validation's metrics, in order; with ``validate_first``, one
-    of the initialised model before training too."""
+    """Every validation's metrics, in order, numpy scalars as Python numbers
+    (metrics that numpy 2 keeps in float32 are no JSON otherwise); with
+    ``validate_first``, one of the initialised model before training too."""
 
     priority = 'LOWEST'
 
@@ -22,7 +24,9 @@ class ValidationRecord(Hook):
             runner.val_loop.run()
 
     def after_val_epoch(self, runner, metrics=None) -> None:
-        self.metrics.append(dict(metrics or {}))
+        self.metrics.append({
+            name: value.item() if isinstance(value, np.generic) else value
+            for name, value in (metrics or {}).items()})
 
 
 def train_in_process(cfg: Config, work_dir: str,

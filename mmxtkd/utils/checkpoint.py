@@ -19,6 +19,11 @@ try:  # numpy >= 2 moved the module; pickles name the one they were made with
 except ImportError:  # pragma: no cover - numpy 1.x
     from numpy.core import multiarray as _multiarray
 
+#: the module of numpy's array reconstruction as numpy 1.x (``numpy.core``)
+#: and numpy 2 (``numpy._core``) name it in pickles: a checkpoint written
+#: under either loads under the other
+_MULTIARRAY_NAMES = ('numpy.core.multiarray', 'numpy._core.multiarray')
+
 
 def _safe_attributes() -> Dict[type, Set[str]]:
     from mmengine.logging import HistoryBuffer
@@ -44,8 +49,10 @@ def mmengine_checkpoint_types() -> list:
     """The non-tensor globals found in mmengine Runner checkpoints."""
     dtypes = [getattr(np.dtypes, name) for name in dir(np.dtypes)
               if name.endswith('DType')]
-    return [*_safe_attributes(), np.ndarray, np.dtype,
-            _multiarray._reconstruct, _multiarray.scalar,
+    arrays = [(getattr(_multiarray, name), f'{module}.{name}')
+              for module in _MULTIARRAY_NAMES
+              for name in ('_reconstruct', 'scalar')]
+    return [*_safe_attributes(), np.ndarray, np.dtype, *arrays,
             (checkpoint_getattr, 'builtins.getattr')] + dtypes
 
 
