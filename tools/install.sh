@@ -3,10 +3,18 @@
 #
 #   bash tools/install.sh                  # into ./.venv (created when missing)
 #   bash tools/install.sh --venv DIR       # into another virtual environment
-#   bash tools/install.sh --current-env    # into the active conda env / venv
+#   bash tools/install.sh --current-env    # into the active conda env / venv:
+#                                          # only what it lacks, never a downgrade
+#   bash tools/install.sh --target DIR     # an overlay for an environment that
+#                                          # must stay as it is (a read-only
+#                                          # image): what python on PATH lacks goes
+#                                          # into DIR, used with
+#                                          # PYTHONPATH=DIR:<this checkout>
+#   bash tools/install.sh --plan ...       # say what would be installed, install
+#                                          # nothing (--current-env / --target)
 #   bash tools/install.sh --wheelhouse DIR # offline, from tools/make_wheelhouse.sh's
-#                                          # folder (with --current-env: the
-#                                          # node's own torch is kept)
+#                                          # folder (with --current-env or
+#                                          # --target: the node's own torch is kept)
 #   bash tools/install.sh --editing        # also the 'editing' extra: mmagic, for
 #                                          # the colourisation and sat2map configs
 #                                          # (make install adds it)
@@ -16,6 +24,15 @@
 # cached in ${MMXTKD_CACHE:-~/.cache/mmxtkd}; later runs install it in seconds.
 # A CPU build takes about 3 minutes on 2 cores (a precompiled header of torch's
 # headers, no debug info); a CUDA build much longer.
+#
+# A fresh .venv gets the tested versions (requirements/constraints.txt).
+# --current-env and --target keep every installed package whose version
+# satisfies mmxtkd's declared ranges (requirements/*.txt) and install only
+# what is missing, each at the version pip picks within the ranges, with
+# --no-deps (exactly the plan printed); a plan that would downgrade an
+# installed package is refused with --current-env (an overlay only shadows it,
+# and says so). Their build tools (setuptools < 81 for mmcv's setup.py, wheel,
+# ninja) go into a folder of the cache, not into the environment.
 #
 # Environment: MAX_JOBS (parallel compile jobs, default: all cores),
 # MMXTKD_FORCE_CUDA=1 (build CUDA ops without a visible GPU, e.g. on a login
@@ -33,19 +50,25 @@ CACHE="${MMXTKD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mmxtkd}"
 VENV="$ROOT/.venv"
 MODE=venv
 WHEELHOUSE=""
+TARGET=""
 EDITING=0
+PLAN=0
+REQ="${MMXTKD_REQUIREMENTS:-$ROOT/requirements}"  # another set: for the tests
 START=$(date +%s)
 
 while [ $# -gt 0 ]; do
   case "$1" in
     --venv) VENV="$(realpath -m "$2")"; shift 2 ;;
     --current-env) MODE=current; shift ;;
+    --target) MODE=target; TARGET="$(realpath -m "$2")"; shift 2 ;;
+    --plan) PLAN=1; shift ;;
     --wheelhouse) WHEELHOUSE="$(realpath -m "$2")"; shift 2 ;;
     --editing) EDITING=1; shift ;;
-    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,47p' "$0"; exit 0 ;;
     *) echo "install.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
+[ "$PLAN" = 0 ] || [ "$MODE" != venv ] || { echo "install.sh: --plan is for --current-env or --target" >&2; exit 2; }
 
 step() { printf '\n[mmxtkd install +%4ss] %s\n' "$(( $(date +%s) - START ))" "$*"; }
 die() { printf '\n[mmxtkd install] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -69,17 +92,76 @@ else
 fi
 export PATH="$(dirname "$PY"):$PATH"
 PIP=("$PY" -m pip)
+if [ "$MODE" = target ]; then
+  mkdir -p "$TARGET"
+  # the overlay and the checkout, as the user will have them
+  export PYTHONPATH="$TARGET:$ROOT${PYTHONPATH:+:$PYTHONPATH}"
+  PREFIX="$TARGET"
+else
+  PREFIX="$("$PY" -c 'import sys; print(sys.prefix)')"
+fi
+PY_TAG=$("$PY" -c 'import sys; print("cp%d%d" % sys.version_info[:2])')
 
 # Everything that decides what gets installed; a matching stamp means nothing to do.
-FINGERPRINT=$( (cat "$ROOT"/requirements/*.txt "$ROOT/tools/install.sh" "$ROOT/setup.py"; echo "editing=$EDITING") | sha256sum | cut -c1-16)
-STAMP="$("$PY" -c 'import sys; print(sys.prefix)')/.mmxtkd-install-$FINGERPRINT"
-if [ -f "$STAMP" ] && "$PY" -c 'import mmcv._ext, mmxtkd' 2>/dev/null; then
-  step "environment $("$PY" -c 'import sys; print(sys.prefix)') is up to date"
+FINGERPRINT=$( (cat "$REQ"/*.txt "$ROOT/tools/install.sh" "$ROOT/setup.py"; echo "editing=$EDITING mode=$MODE") | sha256sum | cut -c1-16)
+STAMP="$PREFIX/.mmxtkd-install-$FINGERPRINT"
+if [ "$PLAN" = 0 ] && [ -f "$STAMP" ] && "$PY" -c 'import mmcv._ext, mmxtkd' 2>/dev/null; then
+  step "environment $PREFIX is up to date"
   exit 0
 fi
 
 step "python: $PY ($("$PY" --version 2>&1))"
-"${PIP[@]}" install --upgrade pip -r "$ROOT/requirements/build.txt"
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+BUILD_ENV=()
+if [ "$MODE" = venv ]; then
+  "${PIP[@]}" install --upgrade pip -r "$REQ/build.txt"
+elif ! { "$PY" -c 'import sys, setuptools, wheel; sys.exit(int(setuptools.__version__.split(".")[0]) >= 81)' 2>/dev/null \
+         && command -v ninja >/dev/null; }; then
+  # setuptools < 81 (mmcv's setup.py imports pkg_resources), wheel and ninja
+  # for the builds only, in a folder of their own: the environment keeps its
+  # own setuptools and pip
+  BUILD_TOOLS="$CACHE/build-tools-$PY_TAG-$(sha256sum "$REQ/build.txt" | cut -c1-8)"
+  if [ ! -f "$BUILD_TOOLS/.done" ] && [ "$PLAN" = 0 ]; then
+    step "build tools (requirements/build.txt) into $BUILD_TOOLS"
+    "${PIP[@]}" install --quiet --upgrade --target "$BUILD_TOOLS" -r "$REQ/build.txt"
+    touch "$BUILD_TOOLS/.done"
+  fi
+  BUILD_ENV=(env "PYTHONPATH=$BUILD_TOOLS${PYTHONPATH:+:$PYTHONPATH}" "PATH=$BUILD_TOOLS/bin:$PATH")
+fi
+
+# --current-env / --target: what the environment lacks, resolved by pip in it
+# (dry runs), printed, then installed exactly (--no-deps)
+plan_and_install() {
+  local what="$1"; shift
+  step "$what: what $([ "$MODE" = target ] && echo "the environment and $TARGET lack" || echo "the environment lacks") (pip's dry run)"
+  "${PIP[@]}" install --dry-run --quiet --report "$WORK/report.json" "$@" \
+    || die "pip could not resolve mmxtkd's requirements in $PREFIX (see above)"
+  local refuse=()
+  [ "$MODE" = target ] || refuse=(--refuse-downgrades)
+  "$PY" "$ROOT/tools/install_plan.py" "$WORK/report.json" --out "$WORK/plan.txt" "${refuse[@]}" || exit 3
+  [ "$PLAN" = 0 ] && [ -s "$WORK/plan.txt" ] || return 0
+  if [ "$MODE" = target ]; then
+    "${PIP[@]}" install --no-deps --upgrade --target "$TARGET" -r "$WORK/plan.txt"
+  else
+    "${PIP[@]}" install --no-deps -r "$WORK/plan.txt"
+  fi
+}
+
+if [ "$MODE" != venv ]; then
+  EXTRA=()
+  [ "$EDITING" = 0 ] || EXTRA=(-r "$REQ/editing.txt")
+  plan_and_install "run-time and test dependencies (requirements/{runtime,tests${EXTRA:+,editing}}.txt)" \
+    -r "$REQ/runtime.txt" -r "$REQ/tests.txt" "${EXTRA[@]}"
+  grep -v '^mmcv' "$REQ/mminstall.txt" > "$WORK/openmmlab.txt"
+  [ "$EDITING" = 0 ] || grep -v '^#' "$REQ/editing_mminstall.txt" >> "$WORK/openmmlab.txt"
+  plan_and_install "OpenMMLab packages in mmxtkd's ranges, without their declared dependencies (requirements/mminstall.txt)" \
+    --no-deps -r "$WORK/openmmlab.txt"
+  if [ "$PLAN" = 1 ]; then
+    step "plan only: nothing installed (mmcv $MMCV_VERSION: $("$PY" -c 'import mmcv._ext, mmcv; print(mmcv.__version__, "with its ops, kept")' 2>/dev/null || echo "built or taken from the cache"))"
+    exit 0
+  fi
+fi
 
 if "$PY" -c 'import torch, torchvision' 2>/dev/null; then
   step "keeping the installed torch $("$PY" -c 'import torch; print(torch.__version__)')"
@@ -88,16 +170,20 @@ else
     die "no torch in $PY's environment, and the wheelhouse $WHEELHOUSE has none: install the node's torch and torchvision and run with --current-env, or make the wheelhouse with --with-torch"
   fi
   step "installing torch + torchvision (requirements/torch.txt; a CUDA build is several GB)"
-  "${PIP[@]}" install -r "$ROOT/requirements/torch.txt"
+  if [ "$MODE" = target ]; then
+    "${PIP[@]}" install --upgrade --target "$TARGET" -r "$REQ/torch.txt"
+  else
+    "${PIP[@]}" install -r "$REQ/torch.txt"
+  fi
 fi
 
 # ---------------------------------------------------------------- mmcv ops ----
-read -r TORCH_VER TORCH_CUDA PY_TAG HAS_GPU GPU_ARCH < <("$PY" - <<'EOF'
-import sys, torch
+read -r TORCH_VER TORCH_CUDA HAS_GPU GPU_ARCH < <("$PY" - <<'EOF'
+import torch
 gpu = torch.cuda.is_available()
 arch = '%d.%d' % torch.cuda.get_device_capability() if gpu else '-'
 print(torch.__version__.replace('+', '-'), torch.version.cuda or '-',
-      'cp%d%d' % sys.version_info[:2], int(gpu), arch)
+      int(gpu), arch)
 EOF
 )
 OPS="${MMXTKD_MMCV_OPS:-auto}"
@@ -153,7 +239,7 @@ EOF
 # distutils' flags (with $CFLAGS), torch's include paths, the extension's
 # macros and C++ standard STD.
 precompile_header() {
-  "$PY" - "$1" "$2" "${FORCE_CUDA:-0}" <<'EOF'
+  "${BUILD_ENV[@]}" "$PY" - "$1" "$2" "${FORCE_CUDA:-0}" <<'EOF'
 import os.path as osp, subprocess, sys, sysconfig
 from setuptools._distutils import ccompiler, sysconfig as distutils_config
 from torch.utils import cpp_extension
@@ -170,14 +256,27 @@ subprocess.run(['c++', *compiler.compiler_so[1:], *('-I' + i for i in includes),
 EOF
 }
 
+# What mmcv's build needs besides Python packages, checked before minutes of
+# compiling: a C++ compiler, ninja (without it torch compiles one file at a
+# time) and the interpreter's own headers.
+check_build_tools() {
+  "${BUILD_ENV[@]}" bash -c 'command -v ninja' >/dev/null \
+    || die "ninja is not on PATH: mmcv's build would compile one file at a time. pip install ninja (requirements/build.txt), or your system's ninja-build package"
+  command -v c++ >/dev/null || die "no C++ compiler (c++) on PATH: mmcv's ops are compiled here; install g++ (build-essential)"
+  local header
+  header=$("$PY" -c 'import os.path as osp, sysconfig; print(osp.join(sysconfig.get_paths()["include"], "Python.h"))')
+  [ -f "$header" ] || die "the interpreter's headers are missing ($header): mmcv's ops compile against them; install them (Debian/Ubuntu: python$("$PY" -c 'import sys; print("%d.%d" % sys.version_info[:2])')-dev; conda and pyenv Pythons have them)"
+}
+
 build_mmcv() {
   local src log
+  check_build_tools
   src="$(mktemp -d)"
   log="$CACHE/$MMCV_KEY.build.log"
   mkdir -p "$CACHE"
   step "building mmcv $MMCV_VERSION with compiled ops ($VARIANT) - once per machine; about 3 min on 2 CPU cores for the CPU ops"
   echo "    full log: $log"
-  "${PIP[@]}" download --no-deps --no-binary :all: --no-build-isolation "mmcv==$MMCV_VERSION" -d "$src" -q
+  "${BUILD_ENV[@]}" "${PIP[@]}" download --no-deps --no-binary :all: --no-build-isolation "mmcv==$MMCV_VERSION" -d "$src" -q
   tar xzf "$src/mmcv-$MMCV_VERSION.tar.gz" -C "$src"
   # torch >= 2.14 headers require C++20, older ones C++17; mmcv hard-codes 14/17.
   local std=17
@@ -202,7 +301,7 @@ build_mmcv() {
   (
     cd "$src/mmcv-$MMCV_VERSION"
     export MMCV_WITH_OPS=1 MAX_JOBS="${MAX_JOBS:-$(nproc)}"
-    "${PIP[@]}" wheel -v --no-deps --no-build-isolation . -w "$src/dist" 2>&1 | tee "$log" \
+    "${BUILD_ENV[@]}" "${PIP[@]}" wheel -v --no-deps --no-build-isolation . -w "$src/dist" 2>&1 | tee "$log" \
       | awk -v t0="$(date +%s)" '
           /^ *\[[0-9]+\/[0-9]+\]/ {
             n = split($0, w, " "); f = "";
@@ -218,15 +317,17 @@ build_mmcv() {
 }
 
 # --------------------------------------------------------------- the rest ----
-step "installing run-time and test dependencies at the tested versions (requirements/{runtime,tests,constraints}.txt)"
-"${PIP[@]}" install -r "$ROOT/requirements/runtime.txt" -r "$ROOT/requirements/tests.txt" \
-  -c "$ROOT/requirements/constraints.txt"
-step "installing OpenMMLab packages without their declared dependencies (requirements/openmmlab.txt)"
-"${PIP[@]}" install --no-deps -r "$ROOT/requirements/openmmlab.txt"
-if [ "$EDITING" = 1 ]; then
-  step "installing the 'editing' extra: mmagic and what it needs (requirements/editing{,_openmmlab}.txt)"
-  "${PIP[@]}" install -r "$ROOT/requirements/editing.txt" -c "$ROOT/requirements/constraints.txt"
-  "${PIP[@]}" install --no-deps -r "$ROOT/requirements/editing_openmmlab.txt"
+if [ "$MODE" = venv ]; then
+  step "installing run-time and test dependencies at the tested versions (requirements/{runtime,tests,constraints}.txt)"
+  "${PIP[@]}" install -r "$REQ/runtime.txt" -r "$REQ/tests.txt" \
+    -c "$REQ/constraints.txt"
+  step "installing OpenMMLab packages without their declared dependencies (requirements/openmmlab.txt)"
+  "${PIP[@]}" install --no-deps -r "$REQ/openmmlab.txt"
+  if [ "$EDITING" = 1 ]; then
+    step "installing the 'editing' extra: mmagic and what it needs (requirements/editing{,_openmmlab}.txt)"
+    "${PIP[@]}" install -r "$REQ/editing.txt" -c "$REQ/constraints.txt"
+    "${PIP[@]}" install --no-deps -r "$REQ/editing_openmmlab.txt"
+  fi
 fi
 if installed_mmcv_ok; then
   step "mmcv $MMCV_VERSION with compiled ops is already installed"
@@ -236,19 +337,28 @@ else
   else
     step "using the cached mmcv wheel in $MMCV_CACHE"
   fi
-  "${PIP[@]}" install --no-deps --force-reinstall "$MMCV_CACHE"/mmcv-*.whl
+  if [ "$MODE" = target ]; then
+    "${PIP[@]}" install --no-deps --upgrade --target "$TARGET" "$MMCV_CACHE"/mmcv-*.whl
+  else
+    "${PIP[@]}" install --no-deps --force-reinstall "$MMCV_CACHE"/mmcv-*.whl
+  fi
   installed_mmcv_ok || { "$PY" -c 'import mmcv._ext'; die "mmcv is installed but 'import mmcv._ext' fails: the compiled ops are missing. Remove $MMCV_CACHE and run again; the build log is $CACHE/$MMCV_KEY.build.log"; }
 fi
 
-step "installing mmxtkd (editable)"
-"${PIP[@]}" install --no-deps --no-build-isolation -e "$ROOT"
+if [ "$MODE" = target ]; then
+  step "mmxtkd from this checkout (on PYTHONPATH; mmxtkd/.mim links its configs)"
+  "${BUILD_ENV[@]}" "$PY" -c "import sys; sys.path.insert(0, sys.argv[1]); import setup; setup.add_mim_extension(editable=True)" "$ROOT"
+else
+  step "installing mmxtkd (editable)"
+  "${BUILD_ENV[@]}" "${PIP[@]}" install --no-deps --no-build-isolation -e "$ROOT"
+fi
 
 step "checking the environment"
 "$PY" - "$EDITING" <<'EOF' || die "the environment is incomplete (see the error above)"
 import sys
+import mmxtkd  # first: its shims patch what today's numpy / transformers break
 import mmcv._ext, mmcv.ops  # noqa: F401
 import mmseg.models, mmdet.models, mmpretrain.models  # noqa: F401
-import mmxtkd
 if sys.argv[1] == '1':
     import mmxtkd.models.editing  # noqa: F401  (mmagic)
 print('    mmxtkd', mmxtkd.__version__, 'with the OpenMMLab stack'
@@ -256,3 +366,4 @@ print('    mmxtkd', mmxtkd.__version__, 'with the OpenMMLab stack'
 EOF
 touch "$STAMP"
 step "done"
+[ "$MODE" != target ] || echo "    use it with: export PYTHONPATH=$TARGET:$ROOT\${PYTHONPATH:+:\$PYTHONPATH}"

@@ -2,6 +2,8 @@
 
     python tools/wheelhouse_closure.py REPORT.json \
         [--without torch torchvision]
+    python tools/wheelhouse_closure.py --stub-site NODE_FREEZE.txt DIR
+    python tools/wheelhouse_closure.py --missing NODE_FREEZE.txt LIST.txt
 
 REPORT.json is what ``pip install --dry-run --ignore-installed --report``
 writes for the install's requirement files: every package pip resolved, with
@@ -9,14 +11,23 @@ its metadata. Printed, one ``name==version`` a line: the packages that the
 requested ones need, following ``Requires-Dist`` from the requested ones
 but not into the ``--without`` packages (the node's own torch, by default),
 so that what only torch needs (its CUDA wheels, triton, sympy ...) is left
-out and what others need too stays. Only the standard library is used: it
-runs before anything is installed.
+out and what others need too stays.
+
+For a node's own environment, from its package list (``pip list
+--format=freeze`` run there): ``--stub-site`` writes a folder of metadata-only
+distributions of those versions, so that pip's dry run with that folder as
+its only site resolves what the node lacks and nothing else;
+``--missing`` prints the lines of a requirement (or constraints) file whose
+project the node lacks: the tested pins of what it lacks, what it has staying
+at its version. Only the standard library is used: it runs before anything is
+installed.
 """
 import argparse
 import json
+import os
 import re
 import sys
-from typing import Dict, Iterable, List, Set
+from typing import Dict, Iterable, List, Set, Tuple
 
 
 def canonical(name: str) -> str:
@@ -54,16 +65,61 @@ def closure(report: dict, without: Iterable[str] = ()) -> List[str]:
                   f"{items[n]['metadata']['version']}" for n in needed)
 
 
+def requirement_lines(path: str) -> List[str]:
+    """A requirement file's lines, comments and blank lines left out."""
+    with open(path) as f:
+        lines = (line.split('#', 1)[0].strip() for line in f)
+        return [line for line in lines if line]
+
+
+def installed_versions(freeze: str) -> Dict[str, Tuple[str, str]]:
+    """canonical name -> (name, version) of a ``pip list --format=freeze``
+    file; ``name @ url`` lines (no version) count as installed at 0."""
+    found = {}
+    for line in requirement_lines(freeze):
+        if line.startswith('-'):
+            continue
+        name, _, version = line.partition('==')
+        name = name.split('@')[0].strip()
+        found[canonical(name)] = (name, version.strip() or '0')
+    return found
+
+
+def write_stub_site(freeze: str, folder: str) -> None:
+    """A ``<name>-<version>.dist-info/METADATA`` for every installed
+    project: what pip sees as installed, without their dependencies (the
+    node has them)."""
+    for name, version in installed_versions(freeze).values():
+        info = os.path.join(folder, '{}-{}.dist-info'.format(
+            re.sub(r'[-_.]+', '_', name), version))
+        os.makedirs(info, exist_ok=True)
+        with open(os.path.join(info, 'METADATA'), 'w') as f:
+            f.write(f'Metadata-Version: 2.1\nName: {name}\n'
+                    f'Version: {version}\n')
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('report')
+    parser.add_argument('report', nargs='?')
     parser.add_argument('--without', nargs='*', default=['torch',
                                                          'torchvision'])
+    parser.add_argument('--stub-site', nargs=2,
+                        metavar=('NODE_FREEZE', 'DIR'))
+    parser.add_argument('--missing', nargs=2, metavar=('NODE_FREEZE', 'LIST'))
     args = parser.parse_args(argv)
-    with open(args.report) as f:
-        report = json.load(f)
-    sys.stdout.write(''.join(p + '\n' for p in closure(report,
-                                                       args.without)))
+    if args.stub_site:
+        write_stub_site(*args.stub_site)
+        return
+    if args.missing:
+        have = installed_versions(args.missing[0])
+        lines = [line for line in requirement_lines(args.missing[1])
+                 if requirement_name(line) not in have]
+    else:
+        if args.report is None:
+            parser.error('give the report (or --stub-site, --missing)')
+        with open(args.report) as f:
+            lines = closure(json.load(f), args.without)
+    sys.stdout.write(''.join(line + '\n' for line in lines))
 
 
 if __name__ == '__main__':
