@@ -6,6 +6,9 @@
 #   make demo-two-teachers - the depth demo with two teachers at once
 #   make study, make study-quick - the cross-task study (docs/advanced/cross_task_study.md)
 #   make test   - the test suite
+#   make test-py312 - the suite on CI's second stack: Python 3.12 with today's
+#                 numpy, transformers and huggingface_hub (requirements/ci_node.txt,
+#                 in .venv-py312), mmxtkd installed onto it with --current-env
 #   make docs   - the documentation site (site/, from docs/ and mkdocs.yml)
 # The set-up (tools/install.sh) is idempotent: into ./.venv, mmcv's compiled
 # ops built once per machine and cached in ~/.cache/mmxtkd.
@@ -13,7 +16,11 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: install test demo demo-seg demo-colourisation demo-sat2map demo-refilled \
+# Python 3.12: pyenv's when there is one, else python3.12 on PATH
+PYTHON312 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) python3.12)
+NODE_VENV ?= .venv-py312
+
+.PHONY: install test test-py312 demo demo-seg demo-colourisation demo-sat2map demo-refilled \
 	demo-two-teachers study study-quick docs
 
 install:
@@ -21,6 +28,14 @@ install:
 
 test: install
 	$(PY) -m pytest tests -q -p no:cacheprovider
+
+$(NODE_VENV)/bin/python:
+	$(PYTHON312) -m venv $(NODE_VENV)
+	$(NODE_VENV)/bin/python -m pip install -r requirements/ci_node.txt
+
+test-py312: $(NODE_VENV)/bin/python
+	PATH=$(abspath $(NODE_VENV))/bin:$$PATH bash tools/install.sh --current-env
+	PATH=$(abspath $(NODE_VENV))/bin:$$PATH $(NODE_VENV)/bin/python -m pytest tests -q -p no:cacheprovider
 
 demo: install
 	$(PY) tools/demo.py

@@ -11,7 +11,7 @@ import sys
 
 import torch
 
-from conftest import REPO, run_script
+from conftest import HAS_EDITING, REPO, run_script
 
 CONVERTERS = osp.join(REPO, 'tools', 'model_converters')
 
@@ -132,7 +132,6 @@ def write_user_checkpoints(root: str) -> str:
     layout under ``root/downloads/``, then converted (or, for the mmdet and
     mmpretrain zoo files and our own depth checkpoint, saved as those are)."""
     import timm
-    from mmagic.evaluation.functional.fid_inception import fid_inception_v3
     from mmengine.config import Config
     from mmengine.registry import MODELS
     from safetensors.torch import save_file
@@ -178,8 +177,10 @@ def write_user_checkpoints(root: str) -> str:
         dst('deeplabv3_resnet50_coco-cd0a2569.pth'))
     torch.save(keypoint_rcnn_coco().state_dict(),
                dst('keypointrcnn_resnet50_fpn_coco-fc266e95.pth'))
-    torch.save(fid_inception_v3(load_ckpt=False).state_dict(),
-               dst('pt_inception-2015-12-05-6726825d.pth'))
+    if HAS_EDITING:  # the FID network of the translation configs (mmagic's)
+        from mmagic.evaluation.functional.fid_inception import fid_inception_v3
+        torch.save(fid_inception_v3(load_ckpt=False).state_dict(),
+                   dst('pt_inception-2015-12-05-6726825d.pth'))
     _, ait = ait_state_dict(128, [2, 2, 18, 2], [4, 8, 16, 32],
                             [30, 30, 30, 15], [12, 12, 12, 6])
     torch.save({'meta': {'epoch': 20}, 'state_dict': ait},

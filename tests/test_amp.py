@@ -6,7 +6,6 @@ from contextlib import nullcontext
 
 import pytest
 import torch
-from mmagic.structures import DataSample as EditDataSample
 from mmengine.config import Config
 from mmengine.logging import MessageHub
 from mmengine.optim import build_optim_wrapper
@@ -97,6 +96,7 @@ def seg_batch(n=2, size=(96, 128)):
 
 
 def translation_batch(domains, size):
+    from mmagic.structures import DataSample as EditDataSample
     gen = torch.Generator().manual_seed(0)
     return dict(inputs={f'img_{d}': torch.randint(
         0, 255, (2, 3, size, size), generator=gen).float() for d in domains},

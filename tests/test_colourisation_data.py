@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 from mmengine.registry import init_default_scope
 
+from conftest import needs_editing
 from mmxtkd.datasets import GrayscaleCopy, make_synthetic_colourisation
 
 
@@ -39,6 +40,7 @@ def test_grayscale_copy_names_a_target_without_colour():
         GrayscaleCopy('a', 'b', channel_order='yuv')
 
 
+@needs_editing
 def test_synthetic_pairs_are_colour_beside_gray_and_load_in_mmagic(tmp_path):
     a, b = tmp_path / 'a', tmp_path / 'b'
     for root in (a, b):
@@ -75,6 +77,7 @@ def test_synthetic_pairs_are_colour_beside_gray_and_load_in_mmagic(tmp_path):
     np.testing.assert_array_equal(inputs['img_gray'][0].numpy(), gray[..., 0])
 
 
+@needs_editing
 def test_a_pair_of_odd_width_is_named(tmp_path):
     from mmxtkd.datasets.editing import LoadCheckedPairedImage
     path = str(tmp_path / 'odd.png')

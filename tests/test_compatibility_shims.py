@@ -6,9 +6,9 @@ import sys
 import textwrap
 
 import pytest
-from packaging.version import Version
 
-from mmxtkd.compatibility import SHIMS, Shim, install_shims, installed_version
+from mmxtkd.compatibility import SHIMS, Shim, install_shims
+from mmxtkd.compatibility.shims import release_at_least
 
 
 def _run(code: str) -> subprocess.CompletedProcess:
@@ -20,17 +20,14 @@ def _shim(module: str) -> Shim:
     return next(s for s in SHIMS if s.module == module)
 
 
-def test_shims_name_the_release_they_are_for():
-    for shim in SHIMS:
-        Version(shim.broken_from)
-        assert shim.why
-    assert _shim('mmagic.utils.trans_utils').needed(lambda _: '2.4.6')
-    assert not _shim('mmagic.utils.trans_utils').needed(lambda _: '1.26.4')
-    assert not _shim('mmagic.utils.trans_utils').needed(lambda _: None)
-    multimodal = _shim('mmpretrain.utils.dependency')
-    assert multimodal.needed(lambda _: '4.56.0')
-    assert multimodal.needed(lambda _: '5.25.0')
-    assert not multimodal.needed(lambda _: '4.55.4')
+def test_a_shim_is_needed_from_the_release_that_breaks():
+    assert all(shim.why and callable(shim.needed) for shim in SHIMS)
+    assert release_at_least('numpy', '2.0', found=lambda _: '2.4.6')
+    assert not release_at_least('numpy', '2.0', found=lambda _: '1.26.4')
+    assert not release_at_least('numpy', '2.0', found=lambda _: None)
+    assert release_at_least('transformers', '4.56', found=lambda _: '4.56.0')
+    assert not release_at_least('transformers', '4.56',
+                                found=lambda _: '4.55.4')
 
 
 def test_a_shim_patches_its_module_only_while_it_runs(tmp_path, monkeypatch):
@@ -60,9 +57,9 @@ def test_a_shim_patches_its_module_only_while_it_runs(tmp_path, monkeypatch):
             state.patched = False
         module.AFTER = True
 
-    shim = Shim('shimmed_pkg.table', 'shimmed-dist', '1.0', 'a test', patch)
+    shim = Shim('shimmed_pkg.table', 'a test', lambda: True, patch)
     monkeypatch.setattr(sys, 'meta_path', list(sys.meta_path))
-    install_shims([shim], found=lambda _: '1.5')
+    install_shims([shim])
     import shimmed_pkg.other
     import shimmed_pkg.table
     assert shimmed_pkg.table.SEEN is True and shimmed_pkg.table.AFTER
@@ -71,7 +68,8 @@ def test_a_shim_patches_its_module_only_while_it_runs(tmp_path, monkeypatch):
     for name in ('shimmed_pkg', 'shimmed_pkg.table', 'shimmed_pkg.other'):
         monkeypatch.delitem(sys.modules, name)
     # not needed by the installed version: the module runs as it is
-    finder = install_shims([shim], found=lambda _: '0.9')
+    finder = install_shims([Shim('shimmed_pkg.table', 'a test',
+                                 lambda: False, patch)])
     assert finder.shims == {}
     import shimmed_pkg.table  # noqa: F811
     assert shimmed_pkg.table.SEEN is False
@@ -79,11 +77,9 @@ def test_a_shim_patches_its_module_only_while_it_runs(tmp_path, monkeypatch):
 
 
 def _needs(module: str) -> None:
-    shim = _shim(module)
-    if not shim.needed():
-        pytest.skip(f'{shim.package} {installed_version(shim.package)} here: '
-                    f'the shim is for {shim.package} >= {shim.broken_from} '
-                    '(the second CI stack has it)')
+    if not _shim(module).needed():
+        pytest.skip(f'this environment does not need the shim for {module} '
+                    '(the other CI stack does)')
 
 
 def test_mmagic_imports_under_numpy_2():
@@ -142,3 +138,42 @@ def test_albumentations_does_not_look_for_updates(tmp_path):
     done = _run(code)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == '1'
+
+
+def test_mmengine_finds_package_configs_without_pkg_resources():
+    """Imported before or after mmengine, mmxtkd's shim gives mmengine's
+    package utilities back where setuptools has no pkg_resources."""
+    _needs('mmengine.utils.package_utils')
+    use = ("from mmengine.utils import get_installed_path\n"
+           "print(get_installed_path('mmsegmentation'))\n")
+    without = _run(use)
+    assert without.returncode != 0 and 'pkg_resources' in without.stderr
+    for order in ('import mmxtkd\n' + use, use.replace(
+            'print', 'import mmxtkd\nprint')):
+        done = _run(order)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip().endswith('mmseg')
+    config = _run("import mmxtkd\nfrom mmengine.config import Config\n"
+                  "Config.fromfile('configs/teacher_free/deit-ti_baseline.py')")
+    assert config.returncode == 0, config.stderr
+
+
+def test_the_package_utilities_on_metadata_answer_as_pkg_resources():
+    """Where pkg_resources is there: the replacements give what mmengine's
+    own functions give, for installed distributions whose module is named
+    otherwise, a plain module and a missing one."""
+    pytest.importorskip('pkg_resources')
+    from mmengine.utils import package_utils
+
+    from mmxtkd.compatibility import shims
+    if getattr(package_utils, '_mmxtkd_shimmed', False):
+        pytest.skip('mmengine is shimmed here')
+    for name in ('numpy', 'mmsegmentation', 'mmcv', 'mmengine', 'PyYAML',
+                 'opencv-python-headless', 'no_such_package', 'os'):
+        assert shims.is_installed(name) == package_utils.is_installed(name)
+        if package_utils.is_installed(name):
+            assert shims.get_installed_path(name) == \
+                package_utils.get_installed_path(name)
+    for name in ('mmsegmentation', 'PyYAML', 'opencv-python-headless'):
+        assert shims.package2module(name) == \
+            package_utils.package2module(name)

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, needs_editing
 from mmxtkd.compatibility import require_extra
 
 # a process in which mmagic cannot be imported, as where it is not installed
@@ -76,6 +76,7 @@ train('configs/colourisation/pix2pix_vitb-cls-teacher_inverted.py',
         in out.stderr, out.stderr[-3000:]
 
 
+@needs_editing
 def test_require_extra_passes_when_the_package_imports():
     require_extra('editing')  # mmagic is installed here
     with pytest.raises(KeyError):

@@ -281,3 +281,23 @@ def test_overlay_installs_what_the_environment_lacks_into_a_folder(
     assert alone.returncode != 0, 'alpha was installed into the environment'
     again = install('--target', str(site), **env)
     assert again.returncode == 0 and 'is up to date' in again.stdout
+
+
+def test_stub_site_from_pip_inspect_keeps_each_ones_requirements(tmp_path):
+    """From ``pip inspect``: the node's packages with their Requires-Dist,
+    so that pip's dry run sees what a planned package forces on them."""
+    from conftest import run_script
+    listing = tmp_path / 'inspect.json'
+    listing.write_text(json.dumps(dict(installed=[
+        dict(metadata=dict(name='transformers', version='5.17.0',
+                           requires_dist=['huggingface-hub>=1.0',
+                                          'numpy>=1.17'])),
+        dict(metadata=dict(name='huggingface_hub', version='1.33.0'))])))
+    run_script(osp.join(REPO, 'tools', 'wheelhouse_closure.py'),
+               '--stub-site', str(listing), str(tmp_path / 'site'))
+    import importlib.metadata as metadata
+    found = {d.metadata['Name']: (d.version, d.requires) for d in
+             metadata.distributions(path=[str(tmp_path / 'site')])}
+    assert found == {
+        'transformers': ('5.17.0', ['huggingface-hub>=1.0', 'numpy>=1.17']),
+        'huggingface_hub': ('1.33.0', None)}

@@ -3,7 +3,7 @@
 # needs no network (about 10 minutes on one GPU and 16 cores):
 #
 #   bash tools/benchmark_gpu.sh [--wheelhouse DIR] [--venv DIR | --current-env |
-#       --no-install] [--out DIR] [--iters 200] [--quick] [--no-tests]
+#       --target SITE | --no-install] [--out DIR] [--iters 200] [--quick] [--no-tests]
 #       [--no-distill] [--allow-cpu]
 #
 #   1. install: tools/install.sh (with --wheelhouse: offline) with mmcv's CPU
@@ -40,6 +40,7 @@ while [ $# -gt 0 ]; do
     --wheelhouse) WHEEL_ARGS=(--wheelhouse "$2"); shift 2 ;;
     --venv) ENV_ARGS=(--venv "$(realpath -m "$2")"); shift 2 ;;
     --current-env) ENV_ARGS=(--current-env); shift ;;
+    --target) ENV_ARGS=(--target "$(realpath -m "$2")"); shift 2 ;;
     --no-install) DO_INSTALL=0; shift ;;
     --out) OUT="$2"; shift 2 ;;
     --iters) ITERS="$2"; shift 2 ;;
@@ -88,6 +89,8 @@ else
   PY="$(command -v python || command -v python3)"
 fi
 export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"
+# the overlay first (tools/install.sh --target)
+[ "${ENV_ARGS[0]}" != --target ] || export PYTHONPATH="${ENV_ARGS[1]}:$PYTHONPATH"
 cd "$ROOT"
 if ! "$PY" -c 'import torch, sys; sys.exit(not torch.cuda.is_available())'; then
   if [ "$ALLOW_CPU" = 1 ]; then

@@ -276,8 +276,21 @@ build_mmcv() {
   mkdir -p "$CACHE"
   step "building mmcv $MMCV_VERSION with compiled ops ($VARIANT) - once per machine; about 3 min on 2 CPU cores for the CPU ops"
   echo "    full log: $log"
-  "${BUILD_ENV[@]}" "${PIP[@]}" download --no-deps --no-binary :all: --no-build-isolation "mmcv==$MMCV_VERSION" -d "$src" -q
+  if [ -n "$WHEELHOUSE" ]; then
+    cp "$WHEELHOUSE/mmcv-$MMCV_VERSION.tar.gz" "$src/"
+  else
+    # pip reads the sdist's metadata by running its setup.py, which fails on
+    # Python >= 3.13 (below): there, make a wheelhouse on another Python
+    "${BUILD_ENV[@]}" "${PIP[@]}" download --no-deps --no-binary :all: --no-build-isolation "mmcv==$MMCV_VERSION" -d "$src" -q \
+      || die "could not download mmcv $MMCV_VERSION's source$("$PY" -c 'import sys; print(" (on Python 3.13+ pip runs its setup.py to read it, which fails: make the folder with tools/make_wheelhouse.sh --python-version 3.13 on a Python <= 3.12 and install with --wheelhouse)" if sys.version_info >= (3, 13) else "")')"
+  fi
   tar xzf "$src/mmcv-$MMCV_VERSION.tar.gz" -C "$src"
+  # Python >= 3.13 (PEP 667): exec() in a function no longer writes the
+  # function's locals(), where mmcv's setup.py reads its version from
+  sed -i "s/exec(compile(f.read(), version_file, 'exec'))$/exec(compile(f.read(), version_file, 'exec'), globals())/; s/return locals()\['__version__'\]/return globals()['__version__']/" \
+    "$src/mmcv-$MMCV_VERSION/setup.py"
+  grep -q "return globals()\['__version__'\]" "$src/mmcv-$MMCV_VERSION/setup.py" \
+    || die "could not patch mmcv's setup.py for Python 3.13 (get_version)"
   # torch >= 2.14 headers require C++20, older ones C++17; mmcv hard-codes 14/17.
   local std=17
   "$PY" -c "import sys; sys.exit(tuple(map(int, '$TORCH_VER'.split('.')[:2])) < (2, 14))" && std=20
@@ -350,7 +363,9 @@ if [ "$MODE" = target ]; then
   "${BUILD_ENV[@]}" "$PY" -c "import sys; sys.path.insert(0, sys.argv[1]); import setup; setup.add_mim_extension(editable=True)" "$ROOT"
 else
   step "installing mmxtkd (editable)"
-  "${BUILD_ENV[@]}" "${PIP[@]}" install --no-deps --no-build-isolation -e "$ROOT"
+  # PEP 660 with the build tools at hand: without --use-pep517, setuptools
+  # runs 'pip install -e' again with an isolated build, which needs an index
+  "${BUILD_ENV[@]}" "${PIP[@]}" install --no-deps --no-build-isolation --use-pep517 -e "$ROOT"
 fi
 
 step "checking the environment"

@@ -16,11 +16,12 @@
 # left to the node unless --with-torch (several GB). --python-version and
 # --platform (pip's tags; give several for manylinux variants) make the folder
 # for another Python or machine than this one; without them, this one's.
-# --installed: the node's own package list (`python -m pip list --format=freeze`
-# run there, saved here): what the node has is resolved at its version and left
-# out, so the folder holds only what the node lacks (for --current-env /
-# --target), plus the build tools mmcv's build needs (setuptools < 81, wheel,
-# ninja). --core: without the 'editing' extra (mmagic, whose diffusers needs
+# --installed: the node's own package list (`python -m pip inspect` run there,
+# saved here; `pip list --format=freeze` works too, but without the packages'
+# own requirements pip cannot see what a planned package forces on them):
+# what the node has is resolved at its version and left out, so the folder
+# holds only what the node lacks (for --current-env / --target), plus the
+# build tools mmcv's build needs (setuptools < 81, wheel, ninja). --core: without the 'editing' extra (mmagic, whose diffusers needs
 # huggingface_hub < 0.26: a node with a current huggingface_hub takes the
 # core only). --list: print the packages, download nothing.
 set -euo pipefail

@@ -13,10 +13,13 @@ but not into the ``--without`` packages (the node's own torch, by default),
 so that what only torch needs (its CUDA wheels, triton, sympy ...) is left
 out and what others need too stays.
 
-For a node's own environment, from its package list (``pip list
---format=freeze`` run there): ``--stub-site`` writes a folder of metadata-only
-distributions of those versions, so that pip's dry run with that folder as
-its only site resolves what the node lacks and nothing else;
+For a node's own environment, from its package list (``pip inspect`` run
+there, or ``pip list --format=freeze``): ``--stub-site`` writes a folder of
+metadata-only distributions of those versions (with their dependencies from
+``pip inspect``), so that pip's dry run with that folder as its only site
+resolves what the node lacks and nothing else (from ``pip inspect``, also
+what a planned package forces on the node's packages: a huggingface_hub
+that the node's transformers cannot take brings an older transformers);
 ``--missing`` prints the lines of a requirement (or constraints) file whose
 project the node lacks: the tested pins of what it lacks, what it has staying
 at its version. Only the standard library is used: it runs before anything is
@@ -72,30 +75,41 @@ def requirement_lines(path: str) -> List[str]:
         return [line for line in lines if line]
 
 
-def installed_versions(freeze: str) -> Dict[str, Tuple[str, str]]:
-    """canonical name -> (name, version) of a ``pip list --format=freeze``
-    file; ``name @ url`` lines (no version) count as installed at 0."""
+def installed_versions(listing: str) -> Dict[str, Tuple[str, str, list]]:
+    """canonical name -> (name, version, requirements) of a node's package
+    list: ``pip inspect``'s JSON (with each one's ``Requires-Dist``) or
+    ``pip list --format=freeze`` (none; ``name @ url`` lines count as
+    installed at 0)."""
+    with open(listing) as f:
+        text = f.read()
     found = {}
-    for line in requirement_lines(freeze):
+    if text.lstrip().startswith('{'):
+        for item in json.loads(text)['installed']:
+            meta = item['metadata']
+            found[canonical(meta['name'])] = (
+                meta['name'], meta['version'], meta.get('requires_dist', []))
+        return found
+    for line in requirement_lines(listing):
         if line.startswith('-'):
             continue
         name, _, version = line.partition('==')
         name = name.split('@')[0].strip()
-        found[canonical(name)] = (name, version.strip() or '0')
+        found[canonical(name)] = (name, version.strip() or '0', [])
     return found
 
 
 def write_stub_site(freeze: str, folder: str) -> None:
     """A ``<name>-<version>.dist-info/METADATA`` for every installed
-    project: what pip sees as installed, without their dependencies (the
-    node has them)."""
-    for name, version in installed_versions(freeze).values():
+    project: what pip sees as installed, with the dependencies the list
+    gives."""
+    for name, version, requires in installed_versions(freeze).values():
         info = os.path.join(folder, '{}-{}.dist-info'.format(
             re.sub(r'[-_.]+', '_', name), version))
         os.makedirs(info, exist_ok=True)
         with open(os.path.join(info, 'METADATA'), 'w') as f:
             f.write(f'Metadata-Version: 2.1\nName: {name}\n'
-                    f'Version: {version}\n')
+                    f'Version: {version}\n' + ''.join(
+                        f'Requires-Dist: {r}\n' for r in requires))
 
 
 def main(argv=None) -> None:
