@@ -153,9 +153,8 @@ def test_configs_synchronise_bn_and_cpu_processes_drop_it():
     import torch.cuda
     from mmengine.config import Config
 
-    from conftest import REPO
+    from conftest import HAS_EDITING, REPO
     from mmxtkd.apis.launch import adapt_to_cpu_distributed
-    from conftest import HAS_EDITING
     for config in ('depth/mbv2_vitb-cls-teacher_inverted.py',
                    'depth/effb0_baseline.py', 'depth/r50_baseline.py',
                    'seg/ade20k/dlv3-r50_baseline.py',

@@ -107,8 +107,10 @@ step "downloading their wheels into $DIR"
 "$PY" -m pip download --no-deps --quiet -d "$DIR" "${FOR_TARGET[@]}" \
   -r "$WORK/closure.txt" pip
 if [ -n "$INSTALLED" ]; then
+  # with what they need (packaging, for wheel): install.sh puts them into
+  # a folder of their own, where the node's packages are not seen
   step "downloading the build tools (requirements/build.txt)"
-  "$PY" -m pip download --no-deps --quiet -d "$DIR" "${FOR_TARGET[@]}" \
+  "$PY" -m pip download --quiet -d "$DIR" "${FOR_TARGET[@]}" \
     -r "$REQ/build.txt" -c "$REQ/constraints.txt"
 fi
 step "downloading the OpenMMLab packages (requirements/openmmlab.txt, pure Python)"
