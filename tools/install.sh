@@ -92,6 +92,7 @@ else
 fi
 export PATH="$(dirname "$PY"):$PATH"
 PIP=("$PY" -m pip)
+OWN_PYTHONPATH="${PYTHONPATH:-}"
 if [ "$MODE" = target ]; then
   mkdir -p "$TARGET"
   # the overlay and the checkout, as the user will have them
@@ -127,7 +128,12 @@ elif ! { "$PY" -c 'import sys, setuptools, wheel; sys.exit(int(setuptools.__vers
     "${PIP[@]}" install --quiet --upgrade --target "$BUILD_TOOLS" -r "$REQ/build.txt"
     touch "$BUILD_TOOLS/.done"
   fi
-  BUILD_ENV=(env "PYTHONPATH=$BUILD_TOOLS${PYTHONPATH:+:$PYTHONPATH}" "PATH=$BUILD_TOOLS/bin:$PATH")
+  # without the overlay: what it shadows (an older huggingface_hub for the
+  # editing extra) would break the environment's packages that setuptools
+  # loads while it builds (their entry points)
+  BUILD_ENV=(env "PYTHONPATH=$BUILD_TOOLS${OWN_PYTHONPATH:+:$OWN_PYTHONPATH}" "PATH=$BUILD_TOOLS/bin:$PATH")
+elif [ "$MODE" = target ]; then
+  BUILD_ENV=(env "PYTHONPATH=$OWN_PYTHONPATH")
 fi
 
 # --current-env / --target: what the environment lacks, resolved by pip in it
