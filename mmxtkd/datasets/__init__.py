@@ -2,7 +2,8 @@
 segmentation), their synthetic stand-ins (the translation tasks' too),
 checked label loading, colourisation inputs made in the pipeline, seeded
 albumentations, mmseg's augmentations computed faster, REFILLED's
-class-split CUB, offline CIFAR-100 and real digits. The translation data
+class-split CUB, offline CIFAR-100, real digits and Fashion-MNIST cut by
+classes. The translation data
 sets on mmagic are ``mmxtkd.datasets.editing`` (the ``editing`` extra)."""
 from .checked_cifar import CheckedCIFAR100
 from .coco_semantic80 import COCOSemantic80Dataset, instances_to_label_maps
@@ -10,6 +11,7 @@ from .colourisation import GrayscaleCopy
 from .cub_class_split import CUBClassSplit
 from .depth_annotations import LoadCheckedDepthAnnotation
 from .digits_class_split import make_digits_class_split
+from .fashion_mnist import FashionMNIST
 from .nyu_depth_v2 import NYUDepthV2Dataset
 from .seeded_albu import SeededAlbu
 from .seg_annotations import LoadCheckedSegAnnotations
@@ -27,5 +29,5 @@ __all__ = [
     'make_synthetic_colourisation', 'make_synthetic_sat2map', 'SeededAlbu',
     'LoadCheckedDepthAnnotation',
     'LookupPhotoMetricDistortion', 'HistogramRandomCrop', 'CUBClassSplit',
-    'CheckedCIFAR100', 'make_digits_class_split'
+    'CheckedCIFAR100', 'make_digits_class_split', 'FashionMNIST'
 ]
