@@ -103,13 +103,19 @@ def test_a_batch_without_triplets_gives_zero():
         loss(pred, torch.randn(4, 6), torch.zeros(3, dtype=torch.long))
 
 
-def class_mean_kd_reference(teacher, labels, logits, tau, reduction):
-    """The poster's formulas, in numpy."""
+def class_mean_kd_reference(teacher, labels, logits, tau, reduction,
+                            form='poster'):
+    """The poster's formulas (or the authors' code's teacher
+    probabilities: the raw embedding times the unit centres), in numpy."""
     t = teacher
     present = np.unique(labels)
     centres = np.stack([t[labels == c].mean(0) for c in present])
-    d2 = ((t[:, None, :] - centres[None]) ** 2).sum(-1)
-    p = np.exp(-d2 / tau)
+    if form == 'poster':
+        scores = -((t[:, None, :] - centres[None]) ** 2).sum(-1)
+    else:
+        unit = centres / np.sqrt((centres ** 2).sum(1, keepdims=True))
+        scores = np.einsum('bc,kc->bk', t, unit)
+    p = np.exp(scores / tau)
     p /= p.sum(1, keepdims=True)
     z = logits[:, present] / tau
     log_q = z - np.log(np.exp(z).sum(1, keepdims=True))
@@ -139,6 +145,36 @@ def test_class_mean_kd_against_the_formulas(labels, reduction):
     absent = np.setdiff1d(np.arange(7), labels)
     # only the present classes' logits are distilled
     assert (student_logits.grad[:, absent] == 0).all()
+
+
+def test_the_codes_teacher_probabilities_against_the_formula():
+    """The authors' code's p_T, by hand, and flatter than the poster's on
+    the same embeddings (a teacher embedding of norm about 10)."""
+    rng = np.random.default_rng(3)
+    labels = np.array([0, 0, 1, 1, 2, 2, 2, 4])
+    teacher = rng.normal(size=(len(labels), 16)) * 2.5
+    logits = rng.normal(size=(len(labels), 5))
+    code = ClassMeanKDLoss(teacher_probabilities='code')
+    value = code(None, torch.tensor(teacher), torch.tensor(labels),
+                 torch.tensor(logits))
+    assert value.item() == pytest.approx(class_mean_kd_reference(
+        teacher, labels, logits, 2.0, 'batchmean', form='code'), rel=1e-6)
+    assert value.item() != pytest.approx(class_mean_kd_reference(
+        teacher, labels, logits, 2.0, 'batchmean'), rel=1e-2)
+
+    def top(form):
+        centres = np.stack([teacher[labels == c].mean(0) for c in
+                            np.unique(labels)])
+        if form == 'poster':
+            s = -((teacher[:, None] - centres[None]) ** 2).sum(-1)
+        else:
+            unit = centres / np.linalg.norm(centres, axis=1, keepdims=True)
+            s = teacher @ unit.T
+        p = np.exp((s - s.max(1, keepdims=True)) / 2)
+        return (p / p.sum(1, keepdims=True)).max(1).mean()
+    assert top('code') < top('poster')
+    with pytest.raises(ValueError, match="'poster' or 'code'"):
+        ClassMeanKDLoss(teacher_probabilities='paper')
 
 
 def test_dataset_centres_and_epoch_decay(monkeypatch):

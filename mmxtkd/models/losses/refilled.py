@@ -156,11 +156,19 @@ class TripletProbabilityLoss(nn.Module):
 @MODELS.register_module()
 class ClassMeanKDLoss(nn.Module):
     """REFILLED's stage 2: ``KL(p_T(y|x) || softmax(f_S(x) / tau))`` over the
-    classes present in the batch, with the teacher's nearest-class-mean
-    classifier ``p_T(y = c | x) = softmax_c(-||phi_T(x) - p_c||^2 / tau)``.
+    classes present in the batch, with the teacher's class-centre classifier
+    ``p_T`` in one of its two published forms (``teacher_probabilities``):
+
+    - ``'poster'``: the paper's nearest class mean,
+      ``softmax_c(-||phi_T(x) - p_c||^2 / tau)``;
+    - ``'code'``: the authors' code (both of its 2020 versions),
+      ``softmax_c(phi_T(x) . p_c / ||p_c|| / tau)``, an inner product of the
+      raw teacher embedding with the L2-normalised centres. On the same
+      embeddings its targets are far flatter than the poster's.
 
     Args:
         tau: REFILLED's tau2 (2 in the authors' code).
+        teacher_probabilities: ``'poster'`` or ``'code'``, as above.
         centres: ``'batch'``, ``p_c`` the mean teacher embedding of the
             batch's samples of class c (``diag(1 / Y^T 1) Y^T phi_T(X)``);
             ``'dataset'``, the means over the whole training set, set once
@@ -188,6 +196,7 @@ class ClassMeanKDLoss(nn.Module):
     requires = ('labels', 'logits')
 
     def __init__(self, tau: float = 2.0, centres: str = 'batch',
+                 teacher_probabilities: str = 'poster',
                  num_classes: Optional[int] = None,
                  reduction: str = 'batchmean',
                  epoch_decay: Optional[float] = None,
@@ -199,6 +208,10 @@ class ClassMeanKDLoss(nn.Module):
         if reduction not in ('batchmean', 'mean'):
             raise ValueError("reduction must be 'batchmean' or 'mean', not "
                              f'{reduction!r}')
+        if teacher_probabilities not in ('poster', 'code'):
+            raise ValueError("teacher_probabilities must be 'poster' or "
+                             f"'code', not {teacher_probabilities!r}")
+        self.teacher_probabilities = teacher_probabilities
         if centres == 'dataset' and num_classes is None:
             raise ValueError("centres='dataset' needs num_classes")
         self.tau, self.centres, self.reduction = tau, centres, reduction
@@ -254,7 +267,11 @@ class ClassMeanKDLoss(nn.Module):
         present = torch.unique(all_labels)
         self.degenerate_batches.record(len(all_labels), len(present) < 2)
         centres = self._centres(gather_rows(emb_t), all_labels, present)
-        p_t = F.softmax(-torch.cdist(emb_t, centres).pow(2) / self.tau, dim=1)
+        if self.teacher_probabilities == 'poster':
+            scores = -torch.cdist(emb_t, centres).pow(2)
+        else:
+            scores = emb_t @ F.normalize(centres, dim=1).t()
+        p_t = F.softmax(scores / self.tau, dim=1)
         # the present classes' logits by a product with their one-hot
         # columns: a backward that sums in a fixed order (column gathers
         # do not), so that a run repeats exactly
