@@ -2,7 +2,9 @@
 photographs, 10 classes) read from its four idx ``.gz`` files, cut by
 classes and subsampled per class: the real images of the cross-task study.
 """
+import functools
 import gzip
+import os
 import os.path as osp
 from typing import Dict, Optional, Sequence, Tuple
 
@@ -30,7 +32,15 @@ WHERE_TO_GET = (
 def read_idx(path: str, ndim: int) -> np.ndarray:
     """The unsigned-byte array of an idx file (gzip-compressed): a magic
     number ``0x0000 08 <ndim>``, ``ndim`` big-endian int32 sizes, the
-    bytes. A file that is not one is a ValueError naming it."""
+    bytes. A file that is not one is a ValueError naming it. Read-only,
+    and decompressed once per process while the file stays the same (a
+    study builds the data set for every run)."""
+    stat = os.stat(path)
+    return _read_idx(path, ndim, stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=8)
+def _read_idx(path: str, ndim: int, size: int, mtime: int) -> np.ndarray:
     try:
         with gzip.open(path, 'rb') as f:
             raw = f.read()

@@ -18,7 +18,6 @@ Each teacher is trained once and cached with the settings it was trained
 with; each run writes ``result.json`` and is reused while its settings stay
 the same, so an interrupted study goes on where it stopped.
 """
-import json
 import os
 import os.path as osp
 import shutil
@@ -28,12 +27,14 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from mmengine.config import Config
 
-from mmxtkd.apis.in_process import train_in_process
 from mmxtkd.config_package import configs_folder
 from mmxtkd.datasets import make_synthetic_ade, make_synthetic_nyu
 from mmxtkd.results.statistics import (better_of, improvement, mean_std,
                                        paired_comparison)
-from mmxtkd.utils.json_lines import read_json_lines
+from mmxtkd.results.study_runs import (cut_schedule, last_spectrum,
+                                       plot_run_spectra, remove_checkpoints,
+                                       reused_record, save_record,
+                                       train_quietly)
 
 #: the study's own configs (its teachers), beside this file
 CONFIGS = osp.join(osp.dirname(osp.abspath(__file__)), 'configs')
@@ -107,49 +108,10 @@ class StudySettings:
                           **kwargs))
 
 
-# -- running one training -----------------------------------------------------
-def _schedule(cfg: Config, length: int) -> None:
-    """The config's loop, OneCycle and checkpoints cut to ``length`` epochs
-    (epoch-based loops) or iterations; one checkpoint, at the end."""
-    by_epoch = cfg.train_cfg.type == 'EpochBasedTrainLoop'
-    key = 'max_epochs' if by_epoch else 'max_iters'
-    cfg.train_cfg.update({key: length, 'val_interval': length})
-    for scheduler in cfg.param_scheduler:
-        scheduler.update(end=length)
-        if 'total_steps' in scheduler:
-            scheduler.update(total_steps=length)
-    cfg.default_hooks.checkpoint.update(interval=length, max_keep_ckpts=1)
-    if not by_epoch:
-        cfg.default_hooks.logger.update(interval=max(1, length // 8))
-
-
 def _data_root(cfg: Config, root: str) -> None:
     for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         cfg[loader].update(num_workers=0, persistent_workers=False)
         cfg[loader].dataset.data_root = root
-
-
-def train(cfg: Config, work_dir: str) -> Dict[str, float]:
-    """Train ``cfg`` in this process into ``work_dir``, logging warnings
-    only; its last validation's metrics."""
-    cfg.log_level = 'WARNING'
-    return train_in_process(cfg, work_dir)[1][-1]
-
-
-def _reused(path: str, settings: dict) -> Optional[dict]:
-    if osp.isfile(path):
-        with open(path) as f:
-            saved = json.load(f)
-        if saved.get('settings') == settings:
-            return saved
-    return None
-
-
-def _save(path: str, record: dict) -> None:
-    tmp = path + '.tmp'
-    with open(tmp, 'w') as f:
-        json.dump(record, f, indent=1)
-    os.replace(tmp, path)  # a run is cached only once complete
 
 
 # -- the study ---------------------------------------------------------------
@@ -208,25 +170,25 @@ class CrossTaskStudy:
                         scenes=list(s.teacher_scenes), extra=s.extra)
         folder = osp.join(s.out, 'teachers', name)
         record_path = osp.join(folder, 'teacher.json')
-        record = _reused(record_path, settings)
+        record = reused_record(record_path, settings)
         if record is None:
             data = self.teacher_data(name)
             self.log(f'{self._elapsed()}  training the {name} teacher '
                      f'({spec.description}, {length} '
                      f'{"epochs" if epochs else "iterations"})')
             _data_root(cfg, data)
-            _schedule(cfg, length)
+            cut_schedule(cfg, length)
             cfg.randomness = dict(seed=0)
             cfg.merge_from_dict(s.extra)
             work = osp.join(folder, 'run')
-            metrics = train(cfg, work)
+            metrics = train_quietly(cfg, work)[1]
             with open(osp.join(work, 'last_checkpoint')) as f:
                 checkpoint = osp.join(folder, 'teacher.pth')
                 shutil.copyfile(f.read().strip(), checkpoint)
             shutil.rmtree(work)
             record = dict(settings=settings, checkpoint=checkpoint,
                           metric=metrics.get(spec.metric))
-            _save(record_path, record)
+            save_record(record_path, record)
             self.log(f'{self._elapsed()}  {name} teacher: {spec.metric} '
                      f'{record["metric"]}')
         else:
@@ -258,7 +220,7 @@ class CrossTaskStudy:
         s = self.settings
         cfg = Config.fromfile(SPECTRAL if spectral else STUDENT)
         _data_root(cfg, s.student_data)
-        _schedule(cfg, s.iters)
+        cut_schedule(cfg, s.iters)
         cfg.randomness = dict(seed=seed)
         if teacher is not None:
             projector = ('InvertedProjector' if projection == 'inverted'
@@ -286,37 +248,22 @@ class CrossTaskStudy:
                         extra=s.extra)
         folder = osp.join(s.out, 'runs', name, f'seed{seed}')
         path = osp.join(folder, 'result.json')
-        result = _reused(path, settings)
+        result = reused_record(path, settings)
         if result is not None:
             return result
         cfg = self.run_config(frozen, projection, decay,
                               name == 'spectral', seed)
         started = time.time()
-        metrics = train(cfg, folder)
+        metrics = train_quietly(cfg, folder)[1]
         result = dict(settings=settings, metrics=metrics,
                       seconds=time.time() - started,
-                      spectrum=self._spectrum(folder))
-        for ckpt in os.listdir(folder):  # the numbers are what is kept
-            if ckpt.endswith('.pth') or ckpt == 'last_checkpoint':
-                os.remove(osp.join(folder, ckpt))
-        _save(path, result)
+                      spectrum=last_spectrum(folder))
+        remove_checkpoints(folder)
+        save_record(path, result)
         self.log(f'{self._elapsed()}  {name} seed {seed}: d1 '
                  f'{metrics.get("d1", float("nan")):.4f} '
                  f'({result["seconds"]:.0f} s)')
         return result
-
-    @staticmethod
-    def _spectrum(folder: str) -> Optional[dict]:
-        """The projector's last spectrum record: its rank, smallest and
-        largest singular value, and the loss decomposition."""
-        path = osp.join(folder, 'spectral_history.jsonl')
-        if not osp.isfile(path):
-            return None
-        last = read_json_lines(path)[-1]
-        sv = last['singular_values']
-        return dict(iter=last['iter'], rank=last['rank'], of=len(sv),
-                    sigma_min=min(sv), sigma_max=max(sv),
-                    decomposition=last.get('decomposition'))
 
     # -- everything -----------------------------------------------------------
     def __call__(self) -> dict:
@@ -334,7 +281,7 @@ class CrossTaskStudy:
         study = summarise(runs, {t: teachers[t]['metric']
                                  for t in s.teachers}, s)
         study['seconds'] = time.time() - self.start
-        _save(osp.join(s.out, 'study.json'), study)
+        save_record(osp.join(s.out, 'study.json'), study)
         with open(osp.join(s.out, 'study.md'), 'w') as f:
             f.write(markdown(study))
         plot_spectra(s.out, s.teachers)
@@ -464,19 +411,13 @@ def plot_spectra(out: str, teachers: Sequence[str]) -> List[str]:
     """Figure 3 per teacher (seed 0): the traditional and the inverted
     projector's spectra over training, and without weight decay on the
     projector where the study ran that."""
-    from mmxtkd.visualization import plot_spectrum, read_history
     written = []
     for teacher in teachers:
-        groups = {}
-        for suffix in ('traditional', 'inverted', 'traditional_no-decay',
-                       'inverted_no-decay'):
-            path = osp.join(out, 'runs', f'{teacher}_{suffix}', 'seed0',
-                            'spectral_history.jsonl')
-            if osp.isfile(path):  # one projector per run
-                groups[f'{teacher} {suffix}'] = next(iter(
-                    read_history(path).values()))
-        if groups:
-            path = osp.join(out, f'spectrum_{teacher}.png')
-            plot_spectrum(groups, path)
+        runs = {f'{teacher} {suffix}':
+                osp.join(out, 'runs', f'{teacher}_{suffix}', 'seed0')
+                for suffix in ('traditional', 'inverted',
+                               'traditional_no-decay', 'inverted_no-decay')}
+        path = plot_run_spectra(runs, osp.join(out, f'spectrum_{teacher}.png'))
+        if path:
             written.append(path)
     return written

@@ -52,11 +52,12 @@ class WideResNetCIFAR(BaseBackbone):
         drop_rate: dropout between each block's convolutions (0.3 in
             REFILLED's code).
         out_indices: stages returned (0-2).
+        in_channels: the input's channels (1 for grey images).
     """
 
     def __init__(self, depth: int = 40, widen_factor: int = 2,
                  drop_rate: float = 0.0, out_indices: Sequence[int] = (2, ),
-                 init_cfg=None) -> None:
+                 in_channels: int = 3, init_cfg=None) -> None:
         super().__init__(init_cfg=init_cfg)
         if depth < 10 or (depth - 4) % 6:
             raise ValueError(f'a CIFAR WideResNet has depth 6n + 4 (10, 16, '
@@ -68,7 +69,7 @@ class WideResNetCIFAR(BaseBackbone):
         self.out_indices = tuple(out_indices)
         blocks = (depth - 4) // 6
         widths = [16 * widen_factor, 32 * widen_factor, 64 * widen_factor]
-        self.stem = nn.Conv2d(3, 16, 3, 1, 1, bias=False)
+        self.stem = nn.Conv2d(in_channels, 16, 3, 1, 1, bias=False)
         self.stages = nn.ModuleList()
         channels = 16
         for index, width in enumerate(widths):
