@@ -5,8 +5,11 @@
 #   make demo-refilled - REFILLED on scikit-learn's digits (real data)
 #   make demo-two-teachers - the depth demo with two teachers at once
 #   make study, make study-quick - the cross-task study (docs/advanced/cross_task_study.md)
+#   make demo-fashion - one seed of baseline, traditional and inverted on
+#                 Fashion-MNIST's real images, and where the full study stands
 #   make study-fashion, make study-fashion-quick - the pre-registered study on
-#                 Fashion-MNIST's real images (docs/advanced/fashion_study.md)
+#                 Fashion-MNIST's real images (docs/advanced/fashion_study.md);
+#                 make study-fashion-dense its segmentation variant
 #   make test   - the test suite
 #   make test-py312 - the suite on CI's second stack: Python 3.12 with today's
 #                 numpy, transformers and huggingface_hub (requirements/ci_node.txt,
@@ -23,7 +26,7 @@ PYTHON312 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12
 NODE_VENV ?= .venv-py312
 
 .PHONY: install test test-py312 demo demo-seg demo-colourisation demo-sat2map demo-refilled \
-	demo-two-teachers study study-quick study-fashion study-fashion-quick docs
+	demo-two-teachers study study-quick demo-fashion study-fashion study-fashion-dense study-fashion-quick docs
 
 install:
 	bash tools/install.sh --venv $(VENV) --editing
@@ -63,8 +66,14 @@ study: install
 study-quick: install
 	$(PY) projects/cross_task_study/run_study.py --quick
 
+demo-fashion: install
+	$(PY) projects/fashion_study/run_study.py --demo
+
 study-fashion: install
 	$(PY) projects/fashion_study/run_study.py
+
+study-fashion-dense: install
+	$(PY) projects/fashion_study/run_study.py --dense
 
 study-fashion-quick: install
 	$(PY) projects/fashion_study/run_study.py --quick

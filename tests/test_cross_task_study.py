@@ -68,6 +68,11 @@ def test_the_study_writes_its_tables_and_its_statistics_are_the_runs(
         sign = 1 if metric == 'd1' else -1
         assert comparison[metric]['improvement'] == pytest.approx(
             sign * (np.mean(inv) - np.mean(trad)) / np.mean(trad) * 100)
+    # the fit on the training frames, recorded and tabulated
+    fit = [results['random_inverted', s]['train_metrics']['d1']
+           for s in (0, 1)]
+    assert study['runs']['random_inverted']['train_d1']['mean'] == \
+        pytest.approx(np.mean(fit))
     spectrum = results['random_inverted', 1]['spectrum']
     assert spectrum['of'] == 512 and 0 < spectrum['rank'] <= 512
     terms = spectrum['decomposition']
@@ -122,3 +127,22 @@ def test_the_statistics_by_hand():
     assert paired_comparison([0.5], [0.7])['interval'] is None
     with pytest.raises(ValueError, match='same seeds'):
         paired_comparison([1, 2], [1])
+
+
+def test_the_training_frames_are_tested_unaugmented():
+    """test_on_training_images: the test loop reads the training split
+    (its folder and list) through the validation pipeline."""
+    from mmengine.config import Config
+    from study import STUDENT
+
+    from mmxtkd.results.study_runs import test_on_training_images
+    cfg = Config.fromfile(STUDENT)
+    test_on_training_images(cfg)
+    tested, trained = cfg.test_dataloader.dataset, cfg.train_dataloader.dataset
+    assert tested.ann_file == trained.ann_file == \
+        'nyudepthv2_train_files_with_gt.txt'
+    assert tested.data_prefix == trained.data_prefix
+    assert tested.pipeline == cfg.val_dataloader.dataset.pipeline
+    assert not any('Flip' in t['type'] or 'Crop' in t['type']
+                   for t in tested.pipeline)
+    assert cfg.test_dataloader.batch_size == cfg.val_dataloader.batch_size

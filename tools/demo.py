@@ -16,8 +16,9 @@
    - two-teachers: the same student with two random teachers at once
      (ViT-B/16 and DeepLabV3-ResNet-50), each pair its own inverted
      projection;
-   - seg: DeepLabV3-ResNet-18 students with a random ResNet-50 teacher, the
-     traditional and the inverted projection (same seed, same budget);
+   - seg: DeepLabV3-ResNet-18 students alone and with a random ResNet-50
+     teacher, the traditional and the inverted projection (same seed, same
+     budget);
    - colourisation, sat2map: a small Pix2Pix / CycleGAN with a random
      ResNet-50 teacher and the inverted projection;
 3. prints the metrics before and after, the checkpoints, the projectors'
@@ -71,7 +72,8 @@ TASKS = {
         ('configs/depth/synthetic/'
          'mbv2_vitb-cls+dlv3-seg-teachers_inverted.py', ), **DEPTH),
     'seg': DemoTask(
-        ('configs/seg/synthetic/dlv3-r18_r50-random-teacher_traditional.py',
+        ('configs/seg/synthetic/dlv3-r18_baseline.py',
+         'configs/seg/synthetic/dlv3-r18_r50-random-teacher_traditional.py',
          'configs/seg/synthetic/dlv3-r18_r50-random-teacher_inverted.py'),
         ('mIoU', 'aAcc', 'mAcc'), 'validation', 'annotations/validation',
         make_synthetic_ade),

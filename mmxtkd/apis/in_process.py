@@ -8,9 +8,15 @@ from mmengine.hooks import Hook
 from mmengine.runner import Runner
 
 
+def as_python_numbers(metrics: dict) -> dict:
+    """``metrics`` with numpy scalars as Python numbers (metrics that numpy
+    2 keeps in float32 are no JSON otherwise)."""
+    return {name: value.item() if isinstance(value, np.generic) else value
+            for name, value in (metrics or {}).items()}
+
+
 class ValidationRecord(Hook):
-    """Every validation's metrics, in order, numpy scalars as Python numbers
-    (metrics that numpy 2 keeps in float32 are no JSON otherwise); with
+    """Every validation's metrics, in order, as Python numbers; with
     ``validate_first``, one of the initialised model before training too."""
 
     priority = 'LOWEST'
@@ -24,9 +30,7 @@ class ValidationRecord(Hook):
             runner.val_loop.run()
 
     def after_val_epoch(self, runner, metrics=None) -> None:
-        self.metrics.append({
-            name: value.item() if isinstance(value, np.generic) else value
-            for name, value in (metrics or {}).items()})
+        self.metrics.append(as_python_numbers(metrics))
 
 
 def train_in_process(cfg: Config, work_dir: str,

@@ -3,7 +3,7 @@ segmentation), their synthetic stand-ins (the translation tasks' too),
 checked label loading, colourisation inputs made in the pipeline, seeded
 albumentations, mmseg's augmentations computed faster, REFILLED's
 class-split CUB, offline CIFAR-100, real digits and Fashion-MNIST cut by
-classes. The translation data
+classes, and segmentation scenes composed of Fashion-MNIST's photographs. The translation data
 sets on mmagic are ``mmxtkd.datasets.editing`` (the ``editing`` extra)."""
 from .checked_cifar import CheckedCIFAR100
 from .coco_semantic80 import COCOSemantic80Dataset, instances_to_label_maps
@@ -12,6 +12,7 @@ from .cub_class_split import CUBClassSplit
 from .depth_annotations import LoadCheckedDepthAnnotation
 from .digits_class_split import make_digits_class_split
 from .fashion_mnist import FashionMNIST
+from .fashion_scenes import FashionScenes
 from .nyu_depth_v2 import NYUDepthV2Dataset
 from .seeded_albu import SeededAlbu
 from .seg_annotations import LoadCheckedSegAnnotations
@@ -29,5 +30,6 @@ __all__ = [
     'make_synthetic_colourisation', 'make_synthetic_sat2map', 'SeededAlbu',
     'LoadCheckedDepthAnnotation',
     'LookupPhotoMetricDistortion', 'HistogramRandomCrop', 'CUBClassSplit',
-    'CheckedCIFAR100', 'make_digits_class_split', 'FashionMNIST'
+    'CheckedCIFAR100', 'make_digits_class_split', 'FashionMNIST',
+    'FashionScenes'
 ]

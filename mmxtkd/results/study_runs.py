@@ -9,7 +9,7 @@ from typing import Dict, Optional
 
 from mmengine.config import Config
 
-from mmxtkd.apis.in_process import train_in_process
+from mmxtkd.apis.in_process import as_python_numbers, train_in_process
 from mmxtkd.utils.json_lines import read_json_lines
 
 
@@ -30,6 +30,22 @@ def cut_schedule(cfg: Config, length: int) -> None:
     cfg.default_hooks.checkpoint.update(interval=length, max_keep_ckpts=1)
     if not by_epoch:
         cfg.default_hooks.logger.update(interval=max(1, length // 8))
+
+
+def test_on_training_images(cfg: Config) -> None:
+    """Point the config's test loop at its training set, read with the
+    validation pipeline (no augmentation): ``runner.test()`` after training
+    then measures the fit, the other side of the train-test gap."""
+    cfg.test_dataloader = dict(
+        cfg.val_dataloader,
+        dataset=dict(cfg.train_dataloader.dataset,
+                     pipeline=cfg.val_dataloader.dataset.pipeline))
+
+
+def training_metrics(runner) -> dict:
+    """The trained model's metrics on its training images (the config
+    passed through :func:`test_on_training_images`)."""
+    return as_python_numbers(runner.test())
 
 
 def train_quietly(cfg: Config, work_dir: str):

@@ -34,7 +34,8 @@ from mmxtkd.results.statistics import (better_of, improvement, mean_std,
 from mmxtkd.results.study_runs import (cut_schedule, last_spectrum,
                                        plot_run_spectra, remove_checkpoints,
                                        reused_record, save_record,
-                                       train_quietly)
+                                       test_on_training_images, train_quietly,
+                                       training_metrics)
 
 #: the study's own configs (its teachers), beside this file
 CONFIGS = osp.join(osp.dirname(osp.abspath(__file__)), 'configs')
@@ -222,6 +223,7 @@ class CrossTaskStudy:
         _data_root(cfg, s.student_data)
         cut_schedule(cfg, s.iters)
         cfg.randomness = dict(seed=seed)
+        test_on_training_images(cfg)
         if teacher is not None:
             projector = ('InvertedProjector' if projection == 'inverted'
                          else 'TraditionalProjector')
@@ -254,8 +256,9 @@ class CrossTaskStudy:
         cfg = self.run_config(frozen, projection, decay,
                               name == 'spectral', seed)
         started = time.time()
-        metrics = train_quietly(cfg, folder)[1]
+        runner, metrics = train_quietly(cfg, folder)
         result = dict(settings=settings, metrics=metrics,
+                      train_metrics=training_metrics(runner),
                       seconds=time.time() - started,
                       spectrum=last_spectrum(folder))
         remove_checkpoints(folder)
@@ -302,6 +305,10 @@ def summarise(runs: Dict[str, List[dict]], teacher_metrics: Dict,
             values = [r['metrics'][metric] for r in results]
             mean, std = mean_std(values)
             entry[metric] = dict(values=values, mean=mean, std=std)
+        if all('train_metrics' in r for r in results):  # recorded since
+            trained = [r['train_metrics']['d1'] for r in results]
+            mean, std = mean_std(trained)
+            entry['train_d1'] = dict(values=trained, mean=mean, std=std)
         spectra = [r['spectrum'] for r in results if r['spectrum']]
         if spectra:
             entry['of'] = spectra[0]['of']
@@ -343,17 +350,20 @@ def markdown(study: dict) -> str:
     lines = [f'# Cross-task study: {s["seeds"]} seed(s), {s["iters"]} '
              'iterations each', '',
              'Mean ± std over seeds of the depth student\'s test metrics '
-             '(d1 higher is better; AbsRel, RMS lower).', '',
-             '| run | d1 | AbsRel | RMS | final rank of P | smallest '
-             'singular value |', '| --- | --- | --- | --- | --- | --- |']
+             '(d1 higher is better; AbsRel, RMS lower), and its d1 on its '
+             'own training frames (unaugmented).', '',
+             '| run | d1 | AbsRel | RMS | train d1 | final rank of P | '
+             'smallest singular value |',
+             '| --- | --- | --- | --- | --- | --- | --- |']
     for name, entry in runs.items():
         rank = (f'{entry["rank"]["mean"]:.1f} of {entry["of"]}'
                 if 'rank' in entry else '')
         sigma = (f'{entry["sigma_min"]["mean"]:.3g}' if 'sigma_min' in entry
                  else '')
+        fit = _cell(entry, 'train_d1') if 'train_d1' in entry else ''
         lines.append(f'| {name} | {_cell(entry, "d1")} | '
                      f'{_cell(entry, "abs_rel")} | {_cell(entry, "rmse")} | '
-                     f'{rank} | {sigma} |')
+                     f'{fit} | {rank} | {sigma} |')
     lines += ['', '## Inverted over traditional, per teacher', '',
               'Improvement: the paper\'s % change (positive: better). '
               'Paired: inverted − traditional per seed, their mean and 95 % '

@@ -98,15 +98,20 @@ class Denoiser(BaseModel):
             noisy = inputs + self.sigma * torch.randn_like(inputs)
             return dict(loss_mse=F.mse_loss(self.denoise(noisy), inputs))
         if mode == 'predict':
-            generator = torch.Generator(inputs.device)
-            generator.manual_seed(self.noise_seed)
-            noise = torch.randn(inputs.shape, generator=generator,
-                                device=inputs.device)
-            clean = self.denoise(inputs + self.sigma * noise).clamp(0, 1)
-            mse = (clean - inputs).pow(2).flatten(1).mean(1)
-            return [dict(psnr=float(-10 * torch.log10(m.clamp_min(1e-10))))
-                    for m in mse]
+            return self._predict(inputs)
         return self.backbone(inputs)
+
+    @torch.no_grad()
+    def _predict(self, inputs: torch.Tensor) -> List[dict]:
+        """Each image's PSNR (dB) after denoising a fixed noise."""
+        generator = torch.Generator(inputs.device)
+        generator.manual_seed(self.noise_seed)
+        noise = torch.randn(inputs.shape, generator=generator,
+                            device=inputs.device)
+        clean = self.denoise(inputs + self.sigma * noise).clamp(0, 1)
+        mse = (clean - inputs).pow(2).flatten(1).mean(1)
+        return [dict(psnr=float(-10 * torch.log10(m.clamp_min(1e-10))))
+                for m in mse]
 
 
 @METRICS.register_module()

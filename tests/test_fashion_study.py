@@ -1,0 +1,159 @@
+"""projects/fashion_study on idx files the tests write, at a tiny budget:
+the tables are the runs' own numbers (means, paired intervals computed
+here with numpy and scipy), the verdicts follow the pre-registered rule,
+runs are reused; and the study's pretext modules against hand-made cases."""
+import json
+import math
+import os.path as osp
+import sys
+
+import numpy as np
+import pytest
+import torch
+from scipy import stats
+
+from conftest import REPO, run_script
+from mmxtkd.datasets.fashion_mnist import FILES
+from test_fashion_mnist import write_idx
+
+PROJECT = osp.join(REPO, 'projects', 'fashion_study')
+TOOL = osp.join(PROJECT, 'run_study.py')
+sys.path.insert(0, PROJECT)
+from study import FashionStudy, StudySettings, claims, verdict  # noqa: E402
+
+from projects.fashion_study.modules import (Denoiser, MeanPSNR,  # noqa: E402
+                                            RotationLabel)
+
+
+@pytest.fixture(scope='module')
+def fashion_folder(tmp_path_factory):
+    """Ten classes of 12 training and 4 test images; each class a
+    different brightness, so that a few iterations learn something."""
+    folder = tmp_path_factory.mktemp('fashion')
+    rng = np.random.default_rng(0)
+    for split, per_class in (('train', 12), ('test', 4)):
+        labels = np.repeat(np.arange(10), per_class)
+        images = rng.integers(0, 40, (len(labels), 28, 28)) + \
+            20 * labels[:, None, None]
+        write_idx(folder / FILES[split][0], images)
+        write_idx(folder / FILES[split][1], labels)
+    return str(folder)
+
+
+def test_the_study_tabulates_its_runs_with_the_preregistered_rule(
+        fashion_folder, tmp_path):
+    out = tmp_path / 'out'
+    args = ['--seeds', 2, '--regimes', '4:2', '--teachers', 'random_wrn',
+            '--source-iters', 2, '--out', out, '--data-root',
+            fashion_folder]
+    printed = run_script(TOOL, *args)
+    study = json.loads((out / 'study.json').read_text())
+    regime = study['regimes']['4']
+    assert list(regime['arms']) == [
+        'baseline', 'dropout', 'spectral', 'random_wrn_traditional',
+        'random_wrn_inverted']
+
+    def result(arm, seed):
+        return json.loads((out / 'runs' / '4' / arm / f'seed{seed}' /
+                           'result.json').read_text())
+
+    for arm in regime['arms']:
+        runs = [result(arm, seed)['metrics'] for seed in (0, 1)]
+        for metric in ('test', 'train', 'gap'):
+            values = [r[metric] for r in runs]
+            assert regime['arms'][arm][metric]['mean'] == pytest.approx(
+                np.mean(values))
+            assert regime['arms'][arm][metric]['std'] == pytest.approx(
+                np.std(values, ddof=1))
+        assert runs[0]['gap'] == pytest.approx(runs[0]['train'] -
+                                               runs[0]['test'])
+    # a paired difference and its interval, computed another way
+    trad = [result('random_wrn_traditional', s)['metrics']['test']
+            for s in (0, 1)]
+    inv = [result('random_wrn_inverted', s)['metrics']['test']
+           for s in (0, 1)]
+    diffs = np.subtract(inv, trad)
+    half = stats.t.ppf(0.975, 1) * np.std(diffs, ddof=1) / math.sqrt(2)
+    comparison = regime['comparisons']['random_wrn: inverted − traditional']
+    assert comparison['mean'] == pytest.approx(diffs.mean())
+    if half > 0:
+        assert comparison['interval'] == pytest.approx(
+            [diffs.mean() - half, diffs.mean() + half])
+    assert comparison['verdict'] == verdict(comparison['interval'])
+    # the projectors were measured; the arms without one were not
+    spectrum = result('random_wrn_inverted', 0)['spectrum']
+    assert spectrum['of'] == 64 and 1 <= spectrum['rank'] <= 64
+    assert result('baseline', 0)['spectrum'] is None
+    # the runs' subsets: 4 a class of the 5 target classes
+    assert result('baseline', 1)['metrics']['train'] in {
+        100 * k / 20 for k in range(21)}
+    assert 'random_wrn: inverted − baseline' in printed
+    # the claims' verdicts, counted from the comparisons by hand
+    compared = regime['comparisons']
+    counted = claims(study)
+    assert counted['C1: inverted − traditional'] == {
+        compared['random_wrn: inverted − traditional']['verdict']: 1}
+    assert counted['control: dropout − baseline'] == {
+        compared['dropout − baseline']['verdict']: 1}
+    # a second call reuses everything
+    log = []
+    settings = StudySettings(seeds=2, regimes={4: 2},
+                             teachers=('random_wrn', ), source_iters=2,
+                             out=str(out), data_root=fashion_folder)
+    again = FashionStudy(settings, log=log.append)()
+    assert not any('training' in line or 'seed' in line for line in log)
+    assert again['regimes'][4]['arms']['baseline']['test']['values'] == \
+        regime['arms']['baseline']['test']['values']
+
+
+def test_the_demo_prints_its_three_runs_and_the_full_study(
+        fashion_folder, tmp_path):
+    printed = run_script(TOOL, '--demo', '--regimes', '4:2',
+                         '--source-iters', 2, '--out', tmp_path / 'demo',
+                         '--data-root', fashion_folder)
+    study = json.loads((tmp_path / 'demo' / 'study.json').read_text())
+    arms = study['regimes']['4']['arms']
+    assert list(arms) == ['baseline', 'random_wrn_traditional',
+                          'random_wrn_inverted']
+    for arm, entry in arms.items():
+        assert f'{arm:<26}test {entry["test"]["mean"]:6.2f}' in printed
+    assert 'The full pre-registered study' in printed
+
+
+@pytest.mark.parametrize('interval, expected', [
+    ((0.1, 2.0), 'supports'), ((-2.0, -0.1), 'refutes'),
+    ((-0.1, 2.0), 'inconclusive'), (None, 'inconclusive (one seed)')])
+def test_the_decision_rule(interval, expected):
+    assert verdict(interval) == expected
+
+
+def test_rotation_label_turns_the_image_and_names_the_turns():
+    image = np.arange(28 * 28, dtype=np.uint8).reshape(28, 28)
+    transform = RotationLabel(seed=3)
+    seen = set()
+    for _ in range(20):
+        out = transform(dict(img=image.copy(), gt_label=7))
+        k = out['gt_label']
+        np.testing.assert_array_equal(out['img'], np.rot90(image, k))
+        seen.add(k)
+    assert seen == {0, 1, 2, 3}
+
+
+def test_the_denoiser_loss_and_psnr_are_the_formulas():
+    torch.manual_seed(0)
+    model = Denoiser(dict(type='mmxtkd.PlainConvNet', widths=(8, 16, 32)),
+                     sigma=0.0)
+    images = torch.rand(3, 1, 28, 28)
+    clean = model.denoise(images).clamp(0, 1)
+    mse = ((clean - images)**2).flatten(1).mean(1)
+    predicted = model(images, mode='predict')
+    assert [p['psnr'] for p in predicted] == pytest.approx(
+        (-10 * torch.log10(mse)).tolist(), rel=1e-5)
+    loss = model(images, mode='loss')['loss_mse']
+    assert loss.item() == pytest.approx(
+        ((model.denoise(images) - images)**2).mean().item(), rel=1e-5)
+    assert model(images)[0].shape == (3, 32, 7, 7)
+    metric = MeanPSNR()
+    metric.process(None, predicted)
+    assert metric.compute_metrics(metric.results)['PSNR'] == \
+        pytest.approx(np.mean([p['psnr'] for p in predicted]))
