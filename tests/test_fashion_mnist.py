@@ -112,3 +112,63 @@ def test_the_real_files():
     assert np.bincount([data.get_data_info(i)['gt_label']
                         for i in range(len(data))]).tolist() == [1000] * 5
     assert len(FashionMNIST(per_class=40, classes=(5, 6, 7, 8, 9))) == 200
+
+
+def test_scenes_place_items_and_label_their_bright_pixels(folder):
+    """FashionScenes: every labelled pixel is a pixel of an item brighter
+    than the threshold, labelled with its class + 1; the same seed gives
+    the same scenes, another seed others."""
+    from mmxtkd.datasets import FashionScenes
+    scenes = FashionScenes(str(folder), split='train', classes=(5, 6),
+                           scenes=6, seed=1, threshold=100)
+    assert scenes.metainfo['classes'] == ['background', 'Sandal', 'Shirt']
+    for index in range(6):
+        sample = scenes.get_data_info(index)
+        image, labels = sample['img'], sample['gt_seg_map']
+        assert image.shape == labels.shape == (64, 64)
+        assert sample['ori_shape'] == (64, 64)
+        assert ((labels > 0) == (image > 100)).all()
+        assert set(np.unique(labels)) <= {0, 1, 2}
+        assert (labels > 0).any()  # at least one item a scene
+    again = FashionScenes(str(folder), classes=(5, 6), scenes=6, seed=1,
+                          threshold=100)
+    other = FashionScenes(str(folder), classes=(5, 6), scenes=6, seed=2,
+                          threshold=100)
+    same = [np.array_equal(scenes.get_data_info(i)['img'],
+                           again.get_data_info(i)['img']) for i in range(6)]
+    differ = [np.array_equal(scenes.get_data_info(i)['img'],
+                             other.get_data_info(i)['img']) for i in range(6)]
+    assert all(same) and not all(differ)
+
+
+def test_scene_labels_are_the_items_classes():
+    """One class a label: scenes of class 6 images only are labelled 1
+    where bright; of classes (6, 5) the 5s are 2."""
+    import tempfile
+
+    from mmxtkd.datasets import FashionScenes
+    with tempfile.TemporaryDirectory() as root:
+        images = np.zeros((20, 28, 28), np.uint8)
+        labels = np.repeat([5, 6], 10)
+        images[labels == 5, 5:20, 5:20] = 200  # a bright square: class 5
+        images[labels == 6, 10:12, :] = 250  # a bright bar: class 6
+        for split in FILES:
+            write_idx(osp.join(root, FILES[split][0]), images)
+            write_idx(osp.join(root, FILES[split][1]), labels)
+        scenes = FashionScenes(root, classes=(6, 5), scenes=10, seed=0)
+        for i in range(10):
+            sample = scenes.get_data_info(i)
+            image, label = sample['img'], sample['gt_seg_map']
+            assert set(np.unique(label[image == 200])) == {2} or \
+                not (image == 200).any()
+            assert set(np.unique(label[image == 250])) == {1} or \
+                not (image == 250).any()
+            assert (label[image == 0] == 0).all()
+
+
+def test_scenes_refuse_impossible_settings(folder):
+    from mmxtkd.datasets import FashionScenes
+    with pytest.raises(ValueError, match='scenes must be positive'):
+        FashionScenes(str(folder), scenes=0)
+    with pytest.raises(ValueError, match='at least 28'):
+        FashionScenes(str(folder), cell=20)

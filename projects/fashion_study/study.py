@@ -123,7 +123,7 @@ class StudySettings:
     def dense(cls, **kwargs) -> 'StudySettings':
         """The dense variant: the segmentation student on scenes, with the
         classification study's source model and teachers."""
-        return cls(**dict(dict(task='segmentation', regimes={8: 200, 64: 300},
+        return cls(**dict(dict(task='segmentation', regimes={8: 200},
                                out='work_dirs/fashion_study_dense',
                                pretrained='work_dirs/fashion_study/'
                                'pretrained'), **kwargs))
