@@ -157,3 +157,67 @@ def test_the_denoiser_loss_and_psnr_are_the_formulas():
     metric.process(None, predicted)
     assert metric.compute_metrics(metric.results)['PSNR'] == \
         pytest.approx(np.mean([p['psnr'] for p in predicted]))
+
+
+def test_the_dense_variant_trains_an_mmseg_student_on_scenes(
+        fashion_folder, tmp_path):
+    """--dense: the FCN student on scenes with the teacher applied to the
+    whole scene, scored by mIoU on test and training scenes."""
+    printed = run_script(
+        TOOL, '--dense', '--demo', '--regimes', '2:2', '--source-iters', 2,
+        '--out', tmp_path / 'dense', '--pretrained', tmp_path / 'pretrained',
+        '--data-root', fashion_folder)
+    study = json.loads((tmp_path / 'dense' / 'study.json').read_text())
+    assert study['settings']['task'] == 'segmentation'
+    assert 'mIoU (%)' in (tmp_path / 'dense' / 'study.md').read_text()
+    run = json.loads((tmp_path / 'dense' / 'runs' / '2' /
+                      'random_wrn_inverted' / 'seed0' /
+                      'result.json').read_text())
+    assert 0 <= run['metrics']['test'] <= 100
+    assert run['metrics']['gap'] == pytest.approx(
+        run['metrics']['train'] - run['metrics']['test'])
+    assert run['spectrum']['of'] == 64  # the inverted P: 128 -> 64
+    assert 'random_wrn_inverted' in printed
+
+
+def test_refilled_runs_both_stage2_forms_beside_the_teachers_rows(
+        fashion_folder, tmp_path):
+    """REFILLED on the tiny set, one seed: stage 2 starts from stage 1's
+    checkpoint in both forms, each its own run."""
+    from refilled import RefilledSettings, RefilledStudy
+    settings = RefilledSettings(seeds=1, regimes={4: 1}, teacher_iters=1,
+                                out=str(tmp_path / 'refilled'),
+                                data_root=fashion_folder)
+    log = []
+    study = RefilledStudy(settings, log.append)()
+    rows = study['regimes'][4]['rows']
+    assert list(rows) == ['alone', 'teacher_ncm', 'teacher_probe',
+                          'refilled_poster', 'refilled_code']
+    runs = tmp_path / 'refilled' / 'runs' / '4' / 'seed0'
+    for form in ('poster', 'code'):
+        record = json.loads((runs / f'stage2_{form}' /
+                             'result.json').read_text())
+        options = record['settings']['options']
+        assert options['model.student.init_cfg.checkpoint'] == str(
+            runs / 'stage1.pth')
+        assert options['model.distill_losses.local.'
+                       'teacher_probabilities'] == form
+    assert (runs / 'stage1.pth').is_file()
+    assert 'stage2_code seed 0' in log[-1]
+
+
+def test_the_teachers_rows_are_scikit_learns():
+    from refilled import linear_probe, nearest_class_mean
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.neighbors import NearestCentroid
+    rng = np.random.default_rng(0)
+    train_y, test_y = np.repeat(np.arange(3), 8), np.repeat(np.arange(3), 5)
+    train_x = rng.normal(size=(24, 6)) + train_y[:, None]
+    test_x = rng.normal(size=(15, 6)) + test_y[:, None]
+    reference = NearestCentroid().fit(train_x, train_y)
+    assert nearest_class_mean(train_x, train_y, test_x, test_y) == \
+        pytest.approx(100 * reference.score(test_x, test_y))
+    scale = train_x.std(0) + 1e-6
+    probe = LogisticRegression(max_iter=2000).fit(train_x / scale, train_y)
+    assert linear_probe(train_x, train_y, test_x, test_y) == pytest.approx(
+        100 * probe.score(test_x / scale, test_y))

@@ -148,7 +148,7 @@ def settings_key(settings: dict) -> str:
     return hashlib.sha1(text.encode()).hexdigest()[:8]
 
 
-def _data(cfg: Config, root: str) -> None:
+def use_data_root(cfg: Config, root: str) -> None:
     for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         cfg[loader].update(num_workers=0, persistent_workers=False)
         cfg[loader].dataset.data_root = root
@@ -172,7 +172,7 @@ class FashionStudy:
         return f'{time.time() - self.start:6.0f} s'
 
     # -- the source model and the teachers ----------------------------------
-    def _pretrained(self, name: str, config: str, length: int) -> dict:
+    def pretrained_model(self, name: str, config: str, length: int) -> dict:
         """Train ``config`` for ``length`` iterations with seed 0 into
         ``<pretrained>/<name>-<settings key>.pth`` unless one trained with
         the same settings is there; its record (checkpoint, validation
@@ -189,7 +189,7 @@ class FashionStudy:
             return record
         self.log(f'{self._elapsed()}  training {name} ({length} iterations)')
         cfg = Config.fromfile(config)
-        _data(cfg, s.data_root)
+        use_data_root(cfg, s.data_root)
         cut_schedule(cfg, length)
         cfg.randomness = dict(seed=0)
         cfg.merge_from_dict(s.extra)
@@ -207,7 +207,8 @@ class FashionStudy:
         return record
 
     def source(self) -> dict:
-        return self._pretrained('source', SOURCE, self.settings.source_iters)
+        return self.pretrained_model('source', SOURCE,
+                                     self.settings.source_iters)
 
     def teacher(self, name: str) -> dict:
         """The teacher's FrozenTeacher config and its own metric."""
@@ -223,7 +224,8 @@ class FashionStudy:
                           student_std=student.data_preprocessor.std)
         if not spec.trained:
             return dict(frozen=frozen, metric=None)
-        record = self._pretrained(name, config, self.settings.teacher_iters)
+        record = self.pretrained_model(name, config,
+                                       self.settings.teacher_iters)
         return dict(frozen=dict(frozen, checkpoint=record['checkpoint']),
                     metric=record['metrics'].get(spec.metric))
 
@@ -233,7 +235,7 @@ class FashionStudy:
         s = self.settings
         task = TASKS[s.task]
         cfg = Config.fromfile(task.config)
-        _data(cfg, s.data_root)
+        use_data_root(cfg, s.data_root)
         cut_schedule(cfg, s.regimes[size])
         cfg.randomness = dict(seed=seed)
         cfg.train_dataloader.dataset.update({task.size: size,
