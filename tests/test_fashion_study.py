@@ -19,7 +19,8 @@ from test_fashion_mnist import write_idx
 PROJECT = osp.join(REPO, 'projects', 'fashion_study')
 TOOL = osp.join(PROJECT, 'run_study.py')
 sys.path.insert(0, PROJECT)
-from study import FashionStudy, StudySettings, claims, verdict  # noqa: E402
+from fashion_study import (FashionStudy, StudySettings, claims,  # noqa: E402
+                           verdict)
 
 from projects.fashion_study.modules import (Denoiser, MeanPSNR,  # noqa: E402
                                             RotationLabel)

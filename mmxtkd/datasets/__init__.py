@@ -3,8 +3,9 @@ segmentation), their synthetic stand-ins (the translation tasks' too),
 checked label loading, colourisation inputs made in the pipeline, seeded
 albumentations, mmseg's augmentations computed faster, REFILLED's
 class-split CUB, offline CIFAR-100, real digits and Fashion-MNIST cut by
-classes, and segmentation scenes composed of Fashion-MNIST's photographs. The translation data
-sets on mmagic are ``mmxtkd.datasets.editing`` (the ``editing`` extra)."""
+classes, and segmentation scenes composed of Fashion-MNIST's photographs.
+The translation data sets on mmagic are ``mmxtkd.datasets.editing`` (the
+``editing`` extra)."""
 from .checked_cifar import CheckedCIFAR100
 from .coco_semantic80 import COCOSemantic80Dataset, instances_to_label_maps
 from .colourisation import GrayscaleCopy

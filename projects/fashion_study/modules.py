@@ -2,7 +2,7 @@
 cross-task teachers are trained on (rotation prediction, denoising) and the
 plain convolutional encoder that gives the study a second architecture.
 
-Imported by the study (``study.py``) and by its configs
+Imported by the study (``fashion_study.py``) and by its configs
 (``custom_imports``); they register into mmxtkd's registries.
 """
 from typing import List, Optional, Sequence, Tuple

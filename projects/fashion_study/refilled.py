@@ -17,9 +17,9 @@ from typing import Dict, List
 
 import numpy as np
 import torch
+from fashion_study import CONFIGS, FashionStudy, StudySettings, use_data_root
 from mmengine.config import Config
 from sklearn.linear_model import LogisticRegression
-from study import CONFIGS, FashionStudy, StudySettings, use_data_root
 
 from mmxtkd.datasets.fashion_mnist import DEBIAN_FOLDER, FashionMNIST
 from mmxtkd.models import FrozenTeacher

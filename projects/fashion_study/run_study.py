@@ -27,9 +27,9 @@ import argparse
 import json
 import os.path as osp
 
+from fashion_study import (PROJECT, TEACHERS, FashionStudy, StudySettings,
+                           claims_text, markdown)
 from mmengine.config import DictAction
-from study import (PROJECT, TEACHERS, FashionStudy, StudySettings, claims_text,
-                   markdown)
 
 #: the full study's tables as committed with its results
 RESULTS = osp.join(osp.dirname(osp.dirname(PROJECT)), 'docs', 'advanced',
