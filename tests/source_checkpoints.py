@@ -204,24 +204,33 @@ def write_user_checkpoints(root: str) -> str:
               dst('convnext_tiny.fb_in1k.safetensors'))
     del convnext
     # this package's own trained teachers, as their runs save them (the
-    # REFILLED demo's where the demo's teacher run leaves it)
-    for config, epochs, path in (
-            ('depth/r50_baseline.py', 25, dst('depth_r50_nyu.pth')),
-            ('refilled/cub/mbv1-1.0_cub0-99.py', 200,
+    # REFILLED demo's where the demo's teacher run leaves it), and the
+    # Fashion-MNIST study's source model and REFILLED teacher where the
+    # study puts them
+    fashion = 'projects/fashion_study/configs/'
+    for config, meta, path in (
+            ('configs/depth/r50_baseline.py', dict(epoch=25),
+             dst('depth_r50_nyu.pth')),
+            ('configs/refilled/cub/mbv1-1.0_cub0-99.py', dict(epoch=200),
              dst('mbv1-1.0_cub0-99.pth')),
-            ('refilled/cifar/wrn-40-2_baseline.py', 200,
+            ('configs/refilled/cifar/wrn-40-2_baseline.py', dict(epoch=200),
              dst('wrn-40-2_cifar100.pth')),
-            ('refilled/digits/wrn-16-1_digits0-4.py', 15,
-             osp.join(root, 'work_dirs/demo_refilled/teacher/epoch_15.pth'))):
+            ('configs/refilled/digits/wrn-16-1_digits0-4.py', dict(epoch=15),
+             osp.join(root, 'work_dirs/demo_refilled/teacher/epoch_15.pth')),
+            (fashion + 'wrn-16-1_fashion0-4.py', dict(iter=1000),
+             osp.join(root, 'work_dirs/fashion_study/source.pth')),
+            (fashion + 'wrn-16-2_fashion0-4.py', dict(iter=800),
+             osp.join(root, 'work_dirs/fashion_refilled/teacher.pth'))):
         model = build_in_own_scope(MODELS, Config.fromfile(
-            osp.join(REPO, 'configs', config)).model)
+            osp.join(REPO, config)).model)
         os.makedirs(osp.dirname(path), exist_ok=True)
-        torch.save({'meta': {'epoch': epochs},
-                    'state_dict': model.state_dict()}, path)
+        torch.save({'meta': meta, 'state_dict': model.state_dict()}, path)
     # REFILLED's stage-1 runs, where the stage-2 configs read their student
     # (a stage-1 checkpoint holds the student alone: the baseline's keys)
     for stage2 in glob.glob(osp.join(REPO, 'configs', 'refilled', '*',
-                                     '*_refilled-stage2.py')):
+                                     '*_refilled-stage2.py')) + glob.glob(
+            osp.join(REPO, 'projects', '*', 'configs', 'refilled',
+                     '*_refilled-stage2.py')):
         cfg = Config.fromfile(stage2)
         student = dict(cfg.model.student, init_cfg=None)
         model = build_in_own_scope(MODELS, dict(

@@ -24,8 +24,9 @@ from mmxtkd.utils.pretrained import read_state_dict, recomputed_on_load
 CONFIGS = sorted(
     p for p in glob.glob(osp.join(REPO, 'configs', '**', '*.py'),
                          recursive=True) if '_base_' not in p) + sorted(
-                             glob.glob(osp.join(REPO, 'projects', '*',
-                                                'configs', '*.py')))
+    p for p in glob.glob(osp.join(REPO, 'projects', '*', 'configs', '**',
+                                  '*.py'), recursive=True)
+    if not osp.basename(p).startswith('_'))  # a project's shared fragment
 
 
 #: those this environment can read (a colourisation / sat2map config
@@ -233,6 +234,12 @@ def read_once():
 def test_config_builds_and_loads_its_weights(path, user_folder, read_once,
                                              monkeypatch):
     monkeypatch.chdir(user_folder)
+    if '/projects/' in path and not osp.exists('projects'):
+        # a project's configs run from the repository's root (they name
+        # each other and the package's bases by that path): the user folder
+        # stands for it
+        for folder in ('projects', 'configs'):
+            os.symlink(osp.join(REPO, folder), folder)
     # Random draws are most of a big model's build time, and their values are
     # not what this test checks (tests/test_teacher.py checks the seeded
     # teachers): parameters keep the memory they were allocated with.
@@ -304,7 +311,9 @@ def test_config_builds_and_loads_its_weights(path, user_folder, read_once,
         assert teacher is None or teacher.checkpoint is None
         assert all(t.get('checkpoint') is None for t in teachers.values())
     if 'student' not in cfg.model:  # mmagic's GANs, trained from scratch
-        assert type(model).__name__ in ('DistillPix2Pix', 'DistillCycleGAN')
+        # (or a project's own pretext model, e.g. the study's denoiser)
+        assert type(model).__name__ in ('DistillPix2Pix', 'DistillCycleGAN'
+                                        ) or '/projects/' in path
         return
     assert type(model).__name__ == 'CrossTaskDistiller'
     # the pretrained part: the encoder, or for 6.7's linear bridge (whose
@@ -317,18 +326,23 @@ def test_config_builds_and_loads_its_weights(path, user_folder, read_once,
         stage1 = osp.relpath(path.replace('stage2', 'stage1'),
                              osp.join(REPO, 'configs'))[:-len('.py')]
         demo = 'work_dirs/demo_refilled/stage1/'  # the demo's own layout
-        assert init.checkpoint.startswith((f'work_dirs/{stage1}/', demo))
+        study = 'work_dirs/fashion_refilled/'  # the Fashion-MNIST study's
+        assert init.checkpoint.startswith((f'work_dirs/{stage1}/', demo,
+                                           study))
         loaded = read_state_dict(init.checkpoint, prefix=init.prefix)
         own = model.student.state_dict()
         assert loaded and set(loaded) == set(own)
         assert all(torch.equal(own[k], v) for k, v in loaded.items())
-    # from scratch: the demos and the study's teachers, DeiT, and REFILLED's
-    # networks (as its code)
-    if any(k in path for k in ('synthetic', 'study/', 'teacher_free/deit',
-                               'refilled/')):
+    # from scratch: the demos, the studies' source models and teachers,
+    # DeiT, and REFILLED's networks (as its code)
+    if any(k in path for k in ('synthetic', 'cross_task_study/',
+                               'teacher_free/deit', 'refilled/',
+                               'fashion_study/configs/wrn-16-2_',
+                               'fashion_study/configs/wrn-16-1_fashion0-4')):
         assert pretrained is None
-    else:
-        assert pretrained.checkpoint.startswith('checkpoints/')
+    else:  # a zoo's file, or the source model the Fashion study trains
+        assert pretrained.checkpoint.startswith(
+            ('checkpoints/', 'work_dirs/fashion_study/source.pth'))
         loaded = read_state_dict(pretrained.checkpoint,
                                  prefix=pretrained.get('prefix'))
         module = getattr(model.student, part)

@@ -62,6 +62,8 @@ def api_markdown() -> str:
                      '|---|---|---|\n')
         for key in sorted(entries):
             obj = entries[key]
+            if not obj.__module__.startswith('mmxtkd'):
+                continue  # a project's module: documented by its project
             parts.append(f'| `{key}` | `{obj.__module__}` | '
                          f'{summary(obj)} |\n')
     return ''.join(parts)
