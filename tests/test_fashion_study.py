@@ -41,13 +41,22 @@ def fashion_folder(tmp_path_factory):
     return str(folder)
 
 
+@pytest.fixture(scope='module')
+def pretrained(tmp_path_factory):
+    """One folder of cached source models for the module's studies: each
+    trains the 2-iteration source model at most once."""
+    return str(tmp_path_factory.mktemp('pretrained'))
+
+
 def test_the_study_tabulates_its_runs_with_the_preregistered_rule(
-        fashion_folder, tmp_path):
+        fashion_folder, pretrained, tmp_path):
     out = tmp_path / 'out'
-    args = ['--seeds', 2, '--regimes', '4:2', '--teachers', 'random_wrn',
-            '--source-iters', 2, '--out', out, '--data-root',
-            fashion_folder]
-    printed = run_script(TOOL, *args)
+    settings = StudySettings(seeds=2, regimes={4: 2},
+                             teachers=('random_wrn', ), source_iters=2,
+                             out=str(out), pretrained=pretrained,
+                             data_root=fashion_folder)
+    FashionStudy(settings, log=lambda line: None)()
+    printed = (out / 'study.md').read_text()
     study = json.loads((out / 'study.json').read_text())
     regime = study['regimes']['4']
     assert list(regime['arms']) == [
@@ -98,9 +107,6 @@ def test_the_study_tabulates_its_runs_with_the_preregistered_rule(
         compared['dropout − baseline']['verdict']: 1}
     # a second call reuses everything
     log = []
-    settings = StudySettings(seeds=2, regimes={4: 2},
-                             teachers=('random_wrn', ), source_iters=2,
-                             out=str(out), data_root=fashion_folder)
     again = FashionStudy(settings, log=log.append)()
     assert not any('training' in line or 'seed' in line for line in log)
     assert again['regimes'][4]['arms']['baseline']['test']['values'] == \
@@ -108,9 +114,10 @@ def test_the_study_tabulates_its_runs_with_the_preregistered_rule(
 
 
 def test_the_demo_prints_its_three_runs_and_the_full_study(
-        fashion_folder, tmp_path):
+        fashion_folder, pretrained, tmp_path):
     printed = run_script(TOOL, '--demo', '--regimes', '4:2',
                          '--source-iters', 2, '--out', tmp_path / 'demo',
+                         '--pretrained', pretrained,
                          '--data-root', fashion_folder)
     study = json.loads((tmp_path / 'demo' / 'study.json').read_text())
     arms = study['regimes']['4']['arms']
@@ -161,16 +168,19 @@ def test_the_denoiser_loss_and_psnr_are_the_formulas():
 
 
 def test_the_dense_variant_trains_an_mmseg_student_on_scenes(
-        fashion_folder, tmp_path):
-    """--dense: the FCN student on scenes with the teacher applied to the
-    whole scene, scored by mIoU on test and training scenes."""
-    printed = run_script(
-        TOOL, '--dense', '--demo', '--regimes', '2:2', '--source-iters', 2,
-        '--out', tmp_path / 'dense', '--pretrained', tmp_path / 'pretrained',
-        '--data-root', fashion_folder)
+        fashion_folder, pretrained, tmp_path):
+    """The dense variant: the FCN student on scenes with the teacher
+    applied to the whole scene, scored by mIoU on test and training
+    scenes."""
+    settings = StudySettings.dense(
+        seeds=1, regimes={2: 2}, teachers=('random_wrn', ), plain_arms=(),
+        source_iters=2, out=str(tmp_path / 'dense'), pretrained=pretrained,
+        data_root=fashion_folder)
+    FashionStudy(settings, log=lambda line: None)()
     study = json.loads((tmp_path / 'dense' / 'study.json').read_text())
     assert study['settings']['task'] == 'segmentation'
-    assert 'mIoU (%)' in (tmp_path / 'dense' / 'study.md').read_text()
+    printed = (tmp_path / 'dense' / 'study.md').read_text()
+    assert 'mIoU (%)' in printed
     run = json.loads((tmp_path / 'dense' / 'runs' / '2' /
                       'random_wrn_inverted' / 'seed0' /
                       'result.json').read_text())
