@@ -5,6 +5,7 @@
 #   make demo-refilled - REFILLED on scikit-learn's digits (real data)
 #   make demo-two-teachers - the depth demo with two teachers at once
 #   make study, make study-quick - the cross-task study (docs/advanced/cross_task_study.md)
+#   make study-seg - the same study with the segmentation student
 #   make demo-fashion - one seed of baseline, traditional and inverted on
 #                 Fashion-MNIST's real images, and where the full study stands
 #   make study-fashion, make study-fashion-quick - the pre-registered study on
@@ -26,7 +27,7 @@ PYTHON312 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12
 NODE_VENV ?= .venv-py312
 
 .PHONY: install test test-py312 demo demo-seg demo-colourisation demo-sat2map demo-refilled \
-	demo-two-teachers study study-quick demo-fashion study-fashion study-fashion-dense study-fashion-quick docs
+	demo-two-teachers study study-quick study-seg demo-fashion study-fashion study-fashion-dense study-fashion-quick docs
 
 install:
 	bash tools/install.sh --venv $(VENV) --editing
@@ -65,6 +66,9 @@ study: install
 
 study-quick: install
 	$(PY) projects/cross_task_study/run_study.py --quick
+
+study-seg: install
+	$(PY) projects/cross_task_study/run_study.py --student seg
 
 demo-fashion: install
 	$(PY) projects/fashion_study/run_study.py --demo

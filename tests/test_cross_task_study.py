@@ -133,10 +133,10 @@ def test_the_training_frames_are_tested_unaugmented():
     """test_on_training_images: the test loop reads the training split
     (its folder and list) through the validation pipeline."""
     from mmengine.config import Config
-    from study import STUDENT
+    from study import STUDENTS
 
     from mmxtkd.results.study_runs import test_on_training_images
-    cfg = Config.fromfile(STUDENT)
+    cfg = Config.fromfile(STUDENTS['depth'].config)
     test_on_training_images(cfg)
     tested, trained = cfg.test_dataloader.dataset, cfg.train_dataloader.dataset
     assert tested.ann_file == trained.ann_file == \
@@ -146,3 +146,48 @@ def test_the_training_frames_are_tested_unaugmented():
     assert not any('Flip' in t['type'] or 'Crop' in t['type']
                    for t in tested.pipeline)
     assert cfg.test_dataloader.batch_size == cfg.val_dataloader.batch_size
+
+
+def test_the_seg_student_runs_the_same_study(tmp_path):
+    """--student seg: the seg demo's student, its mIoU / aAcc / mAcc
+    tabulated as the depth student's metrics are, the projector measured
+    in a one-iteration epoch."""
+    from study import SPECTRAL_LOSS
+    settings = StudySettings.seg(
+        seeds=1, iters=1, teachers=('random', ), decay_ablation=(),
+        student_scenes=(1, 1, 4), out=str(tmp_path / 'out'),
+        teacher_dir=None, data_root=str(tmp_path / 'data'),
+        student_data=str(tmp_path / 'ade'))
+    study = CrossTaskStudy(settings, log=lambda line: None)()
+    assert list(study['runs']) == ['baseline', 'spectral',
+                                   'random_traditional', 'random_inverted']
+    result = json.loads((tmp_path / 'out' / 'runs' / 'random_inverted' /
+                         'seed0' / 'result.json').read_text())
+    entry = study['runs']['random_inverted']
+    for metric in ('mIoU', 'aAcc', 'mAcc'):
+        assert entry[metric]['values'] == [result['metrics'][metric]]
+    assert entry['train_mIoU']['values'] == [
+        result['train_metrics']['mIoU']]
+    assert result['spectrum']['of'] == 512  # the inverted P: 512 -> 512
+    assert study['comparisons']['random']['mIoU']['paired'][
+        'differences'] == [result['metrics']['mIoU'] - study['runs'][
+            'random_traditional']['mIoU']['values'][0]]
+    md = (tmp_path / 'out' / 'study.md').read_text()
+    assert '| run | mIoU | aAcc | mAcc | train mIoU |' in md
+    assert 'seg student: 1 seed(s), 1 epochs each' in md
+    # the spectral arm is the student with eq. 6, as the depth demo's
+    # spectral config is
+    spectral = CrossTaskStudy(settings).run_config(None, None, True, True, 0)
+    assert spectral.model.distill_losses == dict(spectral=SPECTRAL_LOSS)
+    with pytest.raises(ValueError, match="unknown student 'pose'"):
+        CrossTaskStudy(StudySettings(student='pose'))
+
+
+def test_the_depth_spectral_arm_is_the_demos_spectral_config(tmp_path):
+    from mmengine.config import Config
+    from study import STUDENTS
+    settings = StudySettings(out=str(tmp_path))
+    arm = CrossTaskStudy(settings).run_config(None, None, True, True, 0)
+    demo = Config.fromfile(STUDENTS['depth'].config.replace(
+        'mbv2_baseline.py', 'mbv2_spectral-r2.py'))
+    assert arm.model.to_dict() == demo.model.to_dict()

@@ -4,20 +4,27 @@ baseline and the spectral loss over seeds, and the paper's section-3
 mechanism (projector spectra, the loss decomposition) measured in each run.
 
 The synthetic rooms (:mod:`mmxtkd.datasets.synthetic_depth`) give depth,
-surface classes and the texture each surface was drawn with. The teachers,
-trained on rooms the students never see (generator seed 1; the students'
-set is the demo's, seed 0), all share a ResNet-18 encoder:
+surface classes and the texture each surface was drawn with. Two students
+learn them, each the package's demo student on the demo's data (generator
+seed 0): ``depth`` (MobileNetV2-0.5, ``make demo``) and ``seg`` (surface
+segmentation, DeepLabV3-ResNet-18, ``make demo-seg``). The teachers,
+trained on rooms the students never see (generator seed 1), all share a
+ResNet-18 encoder:
 
 - ``seg``: surface segmentation (``configs/dlv3-r18_surface-seg.py``);
-- ``depth``: depth, the student's own task (``configs/r18_depth.py``);
+- ``depth``: depth (``configs/r18_depth.py``);
 - ``nuisance``: the texture of each pixel's surface, drawn independently
   of the geometry (``configs/dlv3-r18_texture-seg.py``);
 - ``random``: the ``seg`` network randomly initialised (seed 0).
+
+Each student's own task has a teacher (``depth`` for the depth student,
+``seg`` for the seg student): the reference the others are read against.
 
 Each teacher is trained once and cached with the settings it was trained
 with; each run writes ``result.json`` and is reused while its settings stay
 the same, so an interrupted study goes on where it stopped.
 """
+import math
 import os
 import os.path as osp
 import shutil
@@ -39,11 +46,34 @@ from mmxtkd.results.study_runs import (cut_schedule, last_spectrum,
 
 #: the study's own configs (its teachers), beside this file
 CONFIGS = osp.join(osp.dirname(osp.abspath(__file__)), 'configs')
-#: the students: the depth demo's, from the package's configs
-STUDENT = osp.join(configs_folder(), 'depth', 'synthetic', 'mbv2_baseline.py')
-SPECTRAL = osp.join(configs_folder(), 'depth', 'synthetic',
-                    'mbv2_spectral-r2.py')
-METRICS = ('d1', 'abs_rel', 'rmse')
+
+
+@dataclass(frozen=True)
+class StudentSpec:
+    config: str  # the student alone, from the package's configs
+    data: Callable  # writes its synthetic set (generator seed 0)
+    metrics: Tuple[str, ...]  # its test metrics, the primary first
+    names: Tuple[str, ...]  # their column names
+    digits: int  # decimals in the tables
+    unit: str  # of its schedule: 'iterations' or 'epochs'
+    same_task: str  # the teacher of the student's own task
+
+
+STUDENTS = {
+    'depth': StudentSpec(
+        osp.join(configs_folder(), 'depth', 'synthetic', 'mbv2_baseline.py'),
+        make_synthetic_nyu, ('d1', 'abs_rel', 'rmse'), ('d1', 'AbsRel',
+                                                        'RMS'),
+        4, 'iterations', 'depth'),
+    'seg': StudentSpec(
+        osp.join(configs_folder(), 'seg', 'synthetic', 'dlv3-r18_baseline.py'),
+        make_synthetic_ade, ('mIoU', 'aAcc', 'mAcc'), ('mIoU', 'aAcc',
+                                                       'mAcc'), 2, 'epochs',
+        'seg'),
+}
+#: the spectral arm: the student with eq. 6 (r = 2) on its map, as the depth
+#: demo's configs/depth/synthetic/mbv2_spectral-r2.py
+SPECTRAL_LOSS = dict(type='mmxtkd.SpectralRegLoss', rank=2, reduction='rms')
 
 
 @dataclass(frozen=True)
@@ -71,7 +101,7 @@ TEACHERS = {
                        'ade_surfaces', 'mIoU',
                        description='surface segmentation (5 classes)'),
     'depth': TeacherSpec(osp.join(CONFIGS, 'r18_depth.py'), 'nyu', 'd1',
-                         description='depth (the same task)'),
+                         description='depth'),
     'nuisance': TeacherSpec(osp.join(CONFIGS, 'dlv3-r18_texture-seg.py'),
                             'ade_textures', 'mIoU',
                             description='texture of each surface (3 '
@@ -84,9 +114,11 @@ TEACHERS = {
 
 @dataclass
 class StudySettings:
-    """What the study runs; ``quick()`` and ``full()`` are the two budgets
-    of the tool."""
+    """What the study runs; ``quick()`` and ``seg()`` change the budget and
+    the student."""
     seeds: int = 3
+    #: the student's schedule: iterations, or epochs where its config's loop
+    #: is epoch-based (the seg student's)
     iters: int = 160
     teachers: Tuple[str, ...] = ('seg', 'depth', 'nuisance', 'random')
     teacher_epochs: int = 6  # the segmentation teachers' (60 iters each)
@@ -99,6 +131,8 @@ class StudySettings:
     data_root: str = 'data/study'
     student_data: str = 'data/nyu_depth_v2_synthetic'
     extra: Dict = field(default_factory=dict)  # cfg overrides, tests only
+    student: str = 'depth'  # a key of STUDENTS
+    teacher_dir: Optional[str] = None  # the teachers' cache: <out>/teachers
 
     @classmethod
     def quick(cls, **kwargs) -> 'StudySettings':
@@ -107,6 +141,27 @@ class StudySettings:
                                decay_ablation=('random', ),
                                out='work_dirs/cross_task_study_quick'),
                           **kwargs))
+
+    @classmethod
+    def seg(cls, **kwargs) -> 'StudySettings':
+        """The segmentation student on the seg demo's data and budget (2
+        epochs, 120 iterations), with the depth study's teachers (its
+        cache)."""
+        return cls(**dict(dict(student='seg', iters=2,
+                               student_scenes=(30, 8, 8),
+                               out='work_dirs/cross_task_study_seg',
+                               teacher_dir='work_dirs/cross_task_study/'
+                               'teachers',
+                               student_data='data/ade20k_synthetic'),
+                          **kwargs))
+
+    @property
+    def student_spec(self) -> StudentSpec:
+        return STUDENTS[self.student]
+
+    @property
+    def teachers_folder(self) -> str:
+        return self.teacher_dir or osp.join(self.out, 'teachers')
 
 
 def _data_root(cfg: Config, root: str) -> None:
@@ -125,6 +180,9 @@ class CrossTaskStudy:
         if unknown:
             raise ValueError(f'unknown teachers {sorted(unknown)}; the '
                              f'study has {", ".join(TEACHERS)}')
+        if settings.student not in STUDENTS:
+            raise ValueError(f'unknown student {settings.student!r}; the '
+                             f'study has {", ".join(STUDENTS)}')
         self.settings = settings
         self.log = log
         self.start = time.time()
@@ -169,7 +227,7 @@ class CrossTaskStudy:
         settings = dict(config=osp.basename(spec.config), length=length,
                         data=TEACHER_DATA[spec.data][1],
                         scenes=list(s.teacher_scenes), extra=s.extra)
-        folder = osp.join(s.out, 'teachers', name)
+        folder = osp.join(s.teachers_folder, name)
         record_path = osp.join(folder, 'teacher.json')
         record = reused_record(record_path, settings)
         if record is None:
@@ -219,11 +277,14 @@ class CrossTaskStudy:
     def run_config(self, teacher: Optional[dict], projection: Optional[str],
                    decay: bool, spectral: bool, seed: int) -> Config:
         s = self.settings
-        cfg = Config.fromfile(SPECTRAL if spectral else STUDENT)
+        student = s.student_spec
+        cfg = Config.fromfile(student.config)
         _data_root(cfg, s.student_data)
         cut_schedule(cfg, s.iters)
         cfg.randomness = dict(seed=seed)
         test_on_training_images(cfg)
+        if spectral:
+            cfg.model.distill_losses = dict(spectral=SPECTRAL_LOSS)
         if teacher is not None:
             projector = ('InvertedProjector' if projection == 'inverted'
                          else 'TraditionalProjector')
@@ -231,8 +292,12 @@ class CrossTaskStudy:
                 teacher=teacher, teacher_channels=512,
                 projector=dict(type=f'mmxtkd.{projector}'),
                 distill_losses=dict(fitnets=dict(type='mmxtkd.FitNetsLoss')))
+            iters = s.iters
+            if student.unit == 'epochs':
+                frames = s.student_scenes[0] * s.student_scenes[2]
+                iters *= math.ceil(frames / cfg.train_dataloader.batch_size)
             cfg.custom_hooks = [dict(type='mmxtkd.SpectralRankHook',
-                                     interval=max(1, s.iters // 8),
+                                     interval=max(1, iters // 8),
                                      decomposition=True)]
             if not decay:
                 cfg.optim_wrapper.paramwise_cfg = dict(
@@ -263,8 +328,9 @@ class CrossTaskStudy:
                       spectrum=last_spectrum(folder))
         remove_checkpoints(folder)
         save_record(path, result)
-        self.log(f'{self._elapsed()}  {name} seed {seed}: d1 '
-                 f'{metrics.get("d1", float("nan")):.4f} '
+        primary = s.student_spec.metrics[0]
+        self.log(f'{self._elapsed()}  {name} seed {seed}: {primary} '
+                 f'{metrics.get(primary, float("nan")):.4f} '
                  f'({result["seconds"]:.0f} s)')
         return result
 
@@ -272,7 +338,7 @@ class CrossTaskStudy:
     def __call__(self) -> dict:
         s = self.settings
         os.makedirs(s.out, exist_ok=True)
-        self._ensure_data(s.student_data, make_synthetic_nyu, dict(seed=0),
+        self._ensure_data(s.student_data, s.student_spec.data, dict(seed=0),
                           s.student_scenes)
         teachers = {t: self.teacher(t) for t in s.teachers}
         runs = {}
@@ -298,17 +364,19 @@ def summarise(runs: Dict[str, List[dict]], teacher_metrics: Dict,
     final rank, smallest singular value and loss decomposition; per
     teacher: Improvement % of inverted over traditional and the paired
     comparison of each metric."""
+    metrics = settings.student_spec.metrics
     kinds = {}
     for name, results in runs.items():
         entry = dict(seeds=[r['settings']['seed'] for r in results])
-        for metric in METRICS:
+        for metric in metrics:
             values = [r['metrics'][metric] for r in results]
             mean, std = mean_std(values)
             entry[metric] = dict(values=values, mean=mean, std=std)
         if all('train_metrics' in r for r in results):  # recorded since
-            trained = [r['train_metrics']['d1'] for r in results]
+            trained = [r['train_metrics'][metrics[0]] for r in results]
             mean, std = mean_std(trained)
-            entry['train_d1'] = dict(values=trained, mean=mean, std=std)
+            entry[f'train_{metrics[0]}'] = dict(values=trained, mean=mean,
+                                                std=std)
         spectra = [r['spectrum'] for r in results if r['spectrum']]
         if spectra:
             entry['of'] = spectra[0]['of']
@@ -334,57 +402,64 @@ def summarise(runs: Dict[str, List[dict]], teacher_metrics: Dict,
                                         better_of(metric)),
                 paired=paired_comparison(trad[metric]['values'],
                                          inv[metric]['values']))
-            for metric in METRICS}
+            for metric in metrics}
     return dict(settings=asdict(settings), teacher_metrics=teacher_metrics,
                 runs=kinds, comparisons=comparisons)
 
 
-def _cell(entry: dict, metric: str) -> str:
+def _cell(entry: dict, metric: str, digits: int) -> str:
     m = entry[metric]
-    return f'{m["mean"]:.4f} ± {m["std"]:.4f}'
+    return f'{m["mean"]:.{digits}f} ± {m["std"]:.{digits}f}'
 
 
 def markdown(study: dict) -> str:
     """The study as Markdown tables, in the paper's form."""
     s, runs = study['settings'], study['runs']
-    lines = [f'# Cross-task study: {s["seeds"]} seed(s), {s["iters"]} '
-             'iterations each', '',
-             'Mean ± std over seeds of the depth student\'s test metrics '
-             '(d1 higher is better; AbsRel, RMS lower), and its d1 on its '
-             'own training frames (unaugmented).', '',
-             '| run | d1 | AbsRel | RMS | train d1 | final rank of P | '
-             'smallest singular value |',
-             '| --- | --- | --- | --- | --- | --- | --- |']
+    student = STUDENTS[s.get('student', 'depth')]  # earlier studies: depth
+    metrics, names, digits = student.metrics, student.names, student.digits
+    primary = metrics[0]
+    better = ', '.join(f'{n} {better_of(m)} is better'
+                       for m, n in zip(metrics, names))
+    lines = [f'# Cross-task study, {s.get("student", "depth")} student: '
+             f'{s["seeds"]} seed(s), {s["iters"]} {student.unit} each', '',
+             'Mean ± std over seeds of the student\'s test metrics '
+             f'({better}), and its {primary} on its own training images '
+             '(unaugmented).', '',
+             '| run | ' + ' | '.join(names) + f' | train {primary} | '
+             'final rank of P | smallest singular value |',
+             '| --- ' * (len(names) + 4) + '|']
     for name, entry in runs.items():
         rank = (f'{entry["rank"]["mean"]:.1f} of {entry["of"]}'
                 if 'rank' in entry else '')
         sigma = (f'{entry["sigma_min"]["mean"]:.3g}' if 'sigma_min' in entry
                  else '')
-        fit = _cell(entry, 'train_d1') if 'train_d1' in entry else ''
-        lines.append(f'| {name} | {_cell(entry, "d1")} | '
-                     f'{_cell(entry, "abs_rel")} | {_cell(entry, "rmse")} | '
-                     f'{fit} | {rank} | {sigma} |')
+        train = f'train_{primary}'
+        fit = _cell(entry, train, digits) if train in entry else ''
+        lines.append(f'| {name} | ' + ' | '.join(
+            _cell(entry, m, digits) for m in metrics) +
+            f' | {fit} | {rank} | {sigma} |')
     lines += ['', '## Inverted over traditional, per teacher', '',
               'Improvement: the paper\'s % change (positive: better). '
               'Paired: inverted − traditional per seed, their mean and 95 % '
-              'interval (Student t).', '',
-              '| teacher (its own metric) | d1 improvement | AbsRel '
-              'improvement | RMS improvement | paired Δd1 per seed | mean '
-              'Δd1 [95 % interval] |', '| --- | --- | --- | --- | --- | --- |']
+              f'interval (Student t). The {student.same_task} teacher has the '
+              'student\'s own task.', '',
+              '| teacher (its own metric) | ' + ' | '.join(
+                  f'{n} improvement' for n in names) +
+              f' | paired Δ{primary} per seed | mean Δ{primary} [95 % '
+              'interval] |', '| --- ' * (len(names) + 3) + '|']
     for teacher, comp in study['comparisons'].items():
         own = study['teacher_metrics'].get(teacher)
         label = teacher + (f' ({own:.3g})' if own is not None else
                            ' (untrained)')
-        paired = comp['d1']['paired']
+        paired = comp[primary]['paired']
         interval = paired['interval']
-        bounds = (f'[{interval[0]:+.4f}, {interval[1]:+.4f}]' if interval
-                  else '(one seed)')
+        bounds = (f'[{interval[0]:+.{digits}f}, {interval[1]:+.{digits}f}]'
+                  if interval else '(one seed)')
         lines.append(
-            f'| {label} | {comp["d1"]["improvement"]:+.2f} % | '
-            f'{comp["abs_rel"]["improvement"]:+.2f} % | '
-            f'{comp["rmse"]["improvement"]:+.2f} % | '
-            + ', '.join(f'{d:+.4f}' for d in paired['differences'])
-            + f' | {paired["mean"]:+.4f} {bounds} |')
+            f'| {label} | ' + ' | '.join(
+                f'{comp[m]["improvement"]:+.2f} %' for m in metrics) + ' | '
+            + ', '.join(f'{d:+.{digits}f}' for d in paired['differences'])
+            + f' | {paired["mean"]:+.{digits}f} {bounds} |')
     ablated = [n for n in runs if n.endswith('_no-decay')]
     if ablated:
         lines += ['', '## Weight decay on the projector (seed 0)', '',
