@@ -14,6 +14,7 @@ from .projectors import (InvertedProjector, ProjectorEnsemble,
 from .teachers import FrozenTeacher
 from .timm_features import TimmFeatures
 from .torchvision_features import TorchvisionFeatures
+from .transformers_features import TransformersFeatures
 
 __all__ = [
     'InvertedProjector', 'TraditionalProjector', 'ProjectorEnsemble',
@@ -21,5 +22,5 @@ __all__ = [
     'SpectralRegLoss', 'RelationalTripletLoss', 'CrossTaskDistiller',
     'Distillation', 'FeaturePair', 'TorchvisionFeatures',
     'LinearlyBridgedEncoder', 'TripletProbabilityLoss', 'ClassMeanKDLoss',
-    'LogitKDLoss', 'TimmFeatures'
+    'LogitKDLoss', 'TimmFeatures', 'TransformersFeatures'
 ]

@@ -16,6 +16,12 @@ from mmengine.registry import MODELS as ROOT_MODELS
 from mmxtkd.registry import MODELS, build_in_own_scope
 from mmxtkd.utils.pretrained import (first_few, read_state_dict,
                                      state_dict_misfit)
+from .map_standardiser import MapStandardiser
+
+#: the inputs' normalisation every teacher assumes unless told otherwise
+#: (ImageNet's, RGB, 0-255): mmseg's, mmpretrain's and the configs' students
+IMAGENET_MEAN = (123.675, 116.28, 103.53)
+IMAGENET_STD = (58.395, 57.12, 57.375)
 
 
 def tokens_to_map(tokens: torch.Tensor, num_extra_tokens: int,
@@ -135,7 +141,8 @@ class FrozenTeacher(BaseModule):
     Args:
         model: the network's config, or a package config path.
         checkpoint: local path (or URL) of its weights; None keeps the random
-            initialisation.
+            initialisation, or the weights the model read itself (a
+            :class:`TransformersFeatures` folder's).
         init_seed: seed of the random initialisation.
         feature: dotted name of the encoder inside the model; None takes
             an OpenMMLab model's ``backbone`` when it has one (dropping necks
@@ -147,7 +154,10 @@ class FrozenTeacher(BaseModule):
             tuple of those maps (for a decoder that takes several).
         num_extra_tokens: leading tokens dropped when the encoder returns
             tokens (B, N, C).
-        mean, std: the teacher's input normalisation (RGB, 0-255 scale).
+        mean, std: the teacher's input normalisation (RGB, 0-255 scale);
+            None: the model's own where it states one (a transformers
+            folder's ``preprocessor_config.json``, read by
+            :class:`TransformersFeatures`).
         student_mean, student_std: the normalisation the inputs arrive with.
             When both pairs are given, inputs are re-normalised.
         input_size: resize inputs to this (h, w) before the teacher, e.g. a
@@ -165,6 +175,12 @@ class FrozenTeacher(BaseModule):
             any, applies.
         revise_keys: regex replacements applied to checkpoint keys, as in
             mmengine's ``load_checkpoint``.
+        standardise: opt-in per-channel standardisation of each returned
+            map, e.g. ``dict(iters=100)``: statistics estimated over the
+            first training steps, then frozen and kept in the checkpoint
+            (:class:`MapStandardiser`), for a teacher whose map is orders
+            of magnitude off the student's; None (default): the map as the
+            teacher gives it, the papers' method.
     """
 
     def __init__(self,
@@ -184,6 +200,7 @@ class FrozenTeacher(BaseModule):
                  inference_mode: bool = True,
                  channels_last: bool = False,
                  autocast_dtype: Optional[str] = None,
+                 standardise: Optional[dict] = None,
                  init_cfg=None) -> None:
         super().__init__(init_cfg)
         if autocast_dtype not in (None, 'bfloat16', 'float16'):
@@ -199,6 +216,8 @@ class FrozenTeacher(BaseModule):
         if checkpoint is not None:
             self._load(network, checkpoint, revise_keys)
         encoder = self._select_encoder(network, feature)
+        mean, std = self._own_normalisation(network, mean, std, student_mean,
+                                            student_std)
         encoder.requires_grad_(False)
         encoder.eval()
         if channels_last:
@@ -214,6 +233,11 @@ class FrozenTeacher(BaseModule):
         self.channels_last = channels_last
         self.autocast_dtype = autocast_dtype
         self._init_renorm(mean, std, student_mean, student_std)
+        outputs = 1 if isinstance(self.out_index, int) else len(
+            self.out_index)
+        self.standardisers = (nn.ModuleList(
+            MapStandardiser(**standardise) for _ in range(outputs))
+                              if standardise is not None else None)
         # whether the last map was finite (a 0-d tensor: read only when a
         # loss turns out non-finite, so no step waits for it)
         self._finite: Optional[torch.Tensor] = None
@@ -271,6 +295,34 @@ class FrozenTeacher(BaseModule):
             raise ValueError(f'the teacher {type(network).__name__} has no '
                              f'submodule {feature!r}') from e
 
+    @staticmethod
+    def _own_normalisation(network: nn.Module, mean, std, student_mean,
+                           student_std) -> Tuple[Optional[Sequence[float]],
+                                                 Optional[Sequence[float]]]:
+        """``mean`` / ``std``, or where both are None the model's own
+        (``input_mean`` / ``input_std``, e.g. a transformers folder's). With
+        the inputs' normalisation not given, a model's own that is not
+        ImageNet's is an error: guessing it would feed the teacher images it
+        was not trained on."""
+        own = (getattr(network, 'input_mean', None),
+               getattr(network, 'input_std', None))
+        if mean is not None or std is not None or None in own:
+            return mean, std
+        if student_mean is None and student_std is None:
+            if all(torch.allclose(torch.tensor(a, dtype=torch.float64),
+                                  torch.tensor(b, dtype=torch.float64),
+                                  atol=0.01)
+                   for a, b in zip(own, (IMAGENET_MEAN, IMAGENET_STD))):
+                return None, None  # the inputs' assumed normalisation
+            raise ValueError(
+                f'the teacher {type(network).__name__} (its '
+                'preprocessor_config.json) normalises with mean '
+                f'{[round(v, 3) for v in own[0]]}, std '
+                f'{[round(v, 3) for v in own[1]]}: give the normalisation '
+                "the inputs arrive with (the student's data_preprocessor's) "
+                'as student_mean / student_std, or mean / std to override')
+        return own
+
     def _init_renorm(self, mean, std, student_mean, student_std) -> None:
         given = [x is not None for x in (mean, std, student_mean, student_std)]
         if any(given) and not all(given):
@@ -305,13 +357,20 @@ class FrozenTeacher(BaseModule):
         map was (NaN or Inf), naming its weights; '' otherwise."""
         if self._finite is None or bool(self._finite):
             return ''
-        source = self.checkpoint or 'random initialisation'
+        source = self.weights or 'random initialisation'
         return ("the teacher's feature map was NaN or Inf for this batch "
                 f'(teacher weights: {source}): check that file and the '
                 "batch's images; a lower learning rate cannot help")
 
+    @property
+    def weights(self) -> Optional[str]:
+        """Where the weights come from: the checkpoint, or the folder a
+        model read itself (TransformersFeatures'); None: random."""
+        return self.checkpoint or getattr(self.encoder, 'weights_source',
+                                          None)
+
     def extra_repr(self) -> str:
-        src = self.checkpoint or 'random init'
+        src = self.weights or 'random init'
         return f'encoder={type(self.encoder).__name__} (frozen, {src})'
 
     # -- forward ------------------------------------------------------------
@@ -332,14 +391,18 @@ class FrozenTeacher(BaseModule):
             maps = out if isinstance(out, tuple) else (out, )
             self._finite = torch.stack(
                 [torch.isfinite(m).all() for m in maps]).all()
-        if not (self.inference_mode or self.autocast_dtype):
+        if self.inference_mode or self.autocast_dtype:
+            # out of inference mode (autograd may then save it), in the
+            # inputs' dtype when the teacher ran under its own autocast
+            dtype = inputs.dtype if self.autocast_dtype else None
+            out = (tuple(o.to(dtype or o.dtype, copy=True) for o in out)
+                   if isinstance(out, tuple) else
+                   out.to(dtype or out.dtype, copy=True))
+        if self.standardisers is None:
             return out
-        # out of inference mode (autograd may then save it), in the inputs'
-        # dtype when the teacher ran under its own autocast
-        dtype = inputs.dtype if self.autocast_dtype else None
         if isinstance(out, tuple):
-            return tuple(o.to(dtype or o.dtype, copy=True) for o in out)
-        return out.to(dtype or out.dtype, copy=True)
+            return tuple(s(o) for s, o in zip(self.standardisers, out))
+        return self.standardisers[0](out)
 
     def _encode(self, inputs: torch.Tensor
                 ) -> Union[torch.Tensor, Tuple[torch.Tensor, ...]]:
