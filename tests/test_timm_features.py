@@ -13,10 +13,10 @@ MODELS = [('convnext_atto', 3, 64), ('efficientnet_b0', 2, 64),
           ('vit_tiny_patch16_224', -1, 224)]
 
 
-def hub_file(tmp_path, name, fmt):
+def hub_file(tmp_path, name, fmt, **kwargs):
     """A random ``name`` saved as timm's hub stores it."""
     torch.manual_seed(0)
-    model = timm.create_model(name, pretrained=False)
+    model = timm.create_model(name, pretrained=False, **kwargs)
     if fmt == 'safetensors':
         path = tmp_path / 'model.safetensors'
         save_file({k: v.contiguous() for k, v in model.state_dict().items()},
@@ -59,6 +59,44 @@ def test_a_vit_gives_its_tokens_as_a_map(tmp_path):
     # the last block's patch tokens (class token dropped) on a 14 x 14 grid
     expected = tokens[:, 1:].transpose(1, 2).reshape(1, 192, 14, 14)
     torch.testing.assert_close(teacher(x), expected, rtol=1e-4, atol=1e-4)
+
+
+# foundation backbones, smallest variants cut to 2 blocks at a small input:
+# (name, create_model's kwargs, leading tokens by hand, input (H, W), patch)
+FOUNDATION = [
+    ('vit_small_patch14_dinov2', dict(img_size=56), 1, (56, 56), 14),
+    ('vit_small_patch14_dinov2', dict(img_size=56, dynamic_img_size=True), 1,
+     (56, 84), 14),
+    ('vit_small_patch14_reg4_dinov2', dict(img_size=56), 5, (56, 56), 14),
+    ('vit_small_patch16_dinov3', dict(img_size=64), 5, (64, 64), 16),
+    ('vit_base_patch16_siglip_224.v2_webli', dict(img_size=64), 0, (64, 64),
+     16),  # SigLIP 2: SigLIP's architecture, its own weights' tag
+    ('eva02_tiny_patch14_224', dict(img_size=56), 1, (56, 56), 14),
+    ('samvit_base_patch16', dict(img_size=64, global_attn_indexes=(1, )),
+     None, (64, 64), 16),  # its blocks are laid out (B, h, w, C)
+]
+
+
+@pytest.mark.parametrize('name,kwargs,prefix,size,patch', FOUNDATION,
+                         ids=lambda v: v if isinstance(v, str) else None)
+def test_a_foundation_vit_gives_its_last_blocks_patch_map(
+        tmp_path, name, kwargs, prefix, size, patch):
+    kwargs = dict(kwargs, depth=2)
+    source, path = hub_file(tmp_path, name, 'safetensors', **kwargs)
+    teacher = FrozenTeacher(model=dict(type='mmxtkd.TimmFeatures', name=name,
+                                       **kwargs), checkpoint=path)
+    x = torch.randn(2, 3, *size)
+    out = []  # the last block's output in the model's own forward
+    source.blocks[-1].register_forward_hook(lambda m, a, o: out.append(o))
+    with torch.no_grad():
+        source.eval().forward_features(x)
+    h, w = size[0] // patch, size[1] // patch
+    if prefix is None:
+        expected = out[0].permute(0, 3, 1, 2)
+    else:
+        expected = out[0][:, prefix:].transpose(1, 2).reshape(2, -1, h, w)
+    torch.testing.assert_close(teacher(x), expected, rtol=1e-4, atol=1e-4)
+    assert teacher(x).shape[2:] == (h, w)
 
 
 def test_a_file_of_another_architecture_is_refused_with_its_mismatches(
