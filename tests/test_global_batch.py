@@ -16,6 +16,7 @@ from mmxtkd.models.losses import (PKTLoss, RelationalTripletLoss,
                                   SpectralRegLoss)
 from mmxtkd.models.losses.global_batch import (gather_rows, global_count,
                                                sum_over_processes)
+from mmxtkd.models.map_standardiser import MapStandardiser
 
 BATCH = 6
 CASES = {
@@ -94,11 +95,22 @@ def worker(rank: int, port: int, out: str) -> None:
         total = sum_over_processes(torch.tensor([rank + 1.0]))
         results['_collectives'] = (gathered, total,
                                    global_count(rank + 2, x.device))
+        # a teacher map's standardisation, estimated on this rank's half
+        standardiser = MapStandardiser(iters=1).train()
+        standardiser(standardised_batch()[rank::2])
+        results['_standardiser'] = standardiser.state_dict()
         if rank == 0:
             torch.save(results, out)
         dist.barrier()
     finally:
         dist.destroy_process_group()
+
+
+def standardised_batch() -> torch.Tensor:
+    """(4, 3, 2, 2) maps whose channels differ in scale and offset."""
+    g = torch.Generator().manual_seed(1)
+    return torch.randn(4, 3, 2, 2, generator=g) * torch.tensor(
+        [1.0, 37.0, 1e3]).view(1, 3, 1, 1) + 32
 
 
 def free_port() -> int:
@@ -170,3 +182,11 @@ def test_configs_synchronise_bn_and_cpu_processes_drop_it():
     adapt_to_cpu_distributed(cfg)
     assert cfg.sync_bn is None
     assert cfg.model_wrapper_cfg.device_ids is None
+
+
+def test_a_teacher_maps_standardisation_is_estimated_on_the_global_batch(
+        two_processes):
+    whole = MapStandardiser(iters=1).train()
+    whole(standardised_batch())
+    for key, value in whole.state_dict().items():
+        torch.testing.assert_close(two_processes['_standardiser'][key], value)

@@ -12,6 +12,7 @@ from mmxtkd.registry import MODELS, build_in_own_scope
 from mmxtkd.utils.pretrained import check_pretrained_inits
 from .distillation import Distillation, distillation_settings
 from .finite_losses import FiniteLossesMixin
+from .loss_scale import LossScaleMonitor
 
 
 @MODELS.register_module()
@@ -34,6 +35,10 @@ class CrossTaskDistiller(FiniteLossesMixin, BaseModel):
             classifier, captured likewise; for losses that require them
             (REFILLED's classifier stage). The labels such losses require
             are the data samples' ``gt_label``.
+        loss_scale: :class:`LossScaleMonitor`'s arguments (``iters``,
+            ``warn_ratio``): each distillation term's ratio to the task
+            loss, logged over the first steps, with a warning when one
+            swamps it.
         **distillation: the teachers, projectors and losses, as
             :class:`~.distillation.Distillation` takes them: the single-pair
             keys (``distill_losses``, ``teacher``, ``projector``,
@@ -50,9 +55,11 @@ class CrossTaskDistiller(FiniteLossesMixin, BaseModel):
                  student_feature: str = 'backbone',
                  student_feature_index: int = -1,
                  student_logits: Optional[str] = None,
+                 loss_scale: Optional[dict] = None,
                  init_cfg=None,
                  **distillation) -> None:
         super().__init__(init_cfg=init_cfg)
+        self.loss_scale = LossScaleMonitor(**(loss_scale or {}))
         self.student = build_in_own_scope(ROOT_MODELS, student)
         self.data_preprocessor = self.student.data_preprocessor
         distillation, features = distillation_settings(
@@ -156,7 +163,10 @@ class CrossTaskDistiller(FiniteLossesMixin, BaseModel):
                                                      'loss')
         if logits is not None:
             extras['logits'] = logits
-        losses.update(self.distill(inputs, features, **extras))
+        terms = self.distill(inputs, features, **extras)
+        if self.training:
+            losses.update(self.loss_scale(losses, terms))
+        losses.update(terms)
         return losses
 
     def student_features(self, inputs: torch.Tensor,
