@@ -2,6 +2,7 @@
 randomly initialised models in each source's own layout (timm, torchvision,
 AiT, mmdet's model zoo), and converted with the commands the README gives."""
 import glob
+import json
 import math
 import os
 import os.path as osp
@@ -126,6 +127,50 @@ def swinv2_base_in21k() -> torch.nn.Module:
                       in_channels=1024)))
 
 
+#: what the hub's image processors of DINOv2, SegFormer and Depth Anything
+#: store (their normalisation is ImageNet's)
+IMAGENET_PREPROCESSOR = dict(
+    do_normalize=True, do_rescale=True, rescale_factor=1 / 255,
+    image_mean=[0.485, 0.456, 0.406], image_std=[0.229, 0.224, 0.225])
+
+
+#: the transformers teachers' folders in checkpoints/, by architecture
+HUB_ARCHITECTURES = {
+    'dinov2-base': 'Dinov2Model',
+    'segformer-b2-ade': 'SegformerForSemanticSegmentation',
+    'depth-anything-v2-small': 'DepthAnythingForDepthEstimation'}
+
+
+def transformers_hub_models() -> dict:
+    """``{checkpoints/ folder: random model}`` of the transformers
+    teachers the configs name, with the hub's configs (facebook/dinov2-base,
+    nvidia/segformer-b2-finetuned-ade-512-512, depth-anything/Depth-
+    Anything-V2-Small-hf); those the installed transformers lacks
+    (:data:`HUB_ARCHITECTURES`) are left out, and their configs' tests
+    skip."""
+    import transformers as tf
+    models = {
+        'dinov2-base': lambda: tf.Dinov2Model(tf.Dinov2Config(
+            hidden_size=768, num_hidden_layers=12, num_attention_heads=12,
+            patch_size=14, image_size=518)),
+        'segformer-b2-ade': lambda: tf.SegformerForSemanticSegmentation(
+            tf.SegformerConfig(hidden_sizes=[64, 128, 320, 512],
+                               depths=[3, 4, 6, 3],
+                               num_attention_heads=[1, 2, 5, 8],
+                               decoder_hidden_size=768, num_labels=150))}
+    models['depth-anything-v2-small'] = \
+        lambda: tf.DepthAnythingForDepthEstimation(tf.DepthAnythingConfig(
+            backbone_config=tf.Dinov2Config(
+                hidden_size=384, num_hidden_layers=12, num_attention_heads=6,
+                patch_size=14, image_size=518, out_indices=[3, 6, 9, 12],
+                reshape_hidden_states=False),
+            reassemble_hidden_size=384, patch_size=14,
+            neck_hidden_sizes=[48, 96, 192, 384], fusion_hidden_size=64,
+            head_hidden_size=32))
+    return {folder: build() for folder, build in models.items()
+            if hasattr(tf, HUB_ARCHITECTURES[folder])}
+
+
 def write_user_checkpoints(root: str) -> str:
     """``root/checkpoints/`` with every file the configs name, each
     made as the configs' README says: a random model saved in its source's
@@ -203,6 +248,13 @@ def write_user_checkpoints(root: str) -> str:
     save_file({k: v.contiguous() for k, v in convnext.state_dict().items()},
               dst('convnext_tiny.fb_in1k.safetensors'))
     del convnext
+    # transformers' hub folders of the foundation-era teachers, as
+    # `hf download MODEL_ID --local-dir checkpoints/<folder>` leaves them
+    for folder, model in transformers_hub_models().items():
+        model.save_pretrained(dst(folder), safe_serialization=True)
+        with open(osp.join(dst(folder), 'preprocessor_config.json'),
+                  'w') as f:
+            json.dump(IMAGENET_PREPROCESSOR, f)
     # this package's own trained teachers, as their runs save them (the
     # REFILLED demo's where the demo's teacher run leaves it), and the
     # Fashion-MNIST study's source model and REFILLED teacher where the

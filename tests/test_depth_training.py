@@ -259,3 +259,31 @@ def test_dist_seeds_runs_each_seed_into_its_own_work_dir(tmp_path):
     assert out.returncode == 3
     assert [line.split()[3] for line in launches.read_text().splitlines()
             ] == ['/runs/x/seed0', '/runs/x/seed1']
+
+
+FOUNDATION_TWINS = {
+    'dinov2-b': 'Dinov2Model',
+    'segformer-b2-ade': 'SegformerForSemanticSegmentation',
+    'depth-anything-v2-s': 'DepthAnythingForDepthEstimation'}
+
+
+@pytest.mark.parametrize('teacher', sorted(FOUNDATION_TWINS))
+def test_a_foundation_teachers_synthetic_twin_trains(data_root, tmp_path,
+                                                     teacher):
+    """Each transformers teacher family's synthetic twin (a tiny random
+    model of the family, from its config) through tools/train.py."""
+    import transformers
+    if not hasattr(transformers, FOUNDATION_TWINS[teacher]):
+        pytest.skip(f'transformers {transformers.__version__} has no '
+                    f'{FOUNDATION_TWINS[teacher]}')
+    config = f'configs/depth/synthetic/mbv2_{teacher}-teacher_inverted.py'
+    work = str(tmp_path / teacher)
+    log = run_script(osp.join(REPO, 'tools/train.py'), config, '--work-dir',
+                     work, *options(data_root, 2),
+                     *in_process(f'twin_{teacher}'))
+    step = next(line for line in log.splitlines()
+                if 'Iter(train) [2/2]' in line)
+    assert 'loss_distill_fitnets: ' in step and 'spectral/rank: ' in step
+    state = torch.load(osp.join(work, 'iter_2.pth'), map_location='cpu',
+                       weights_only=True)['state_dict']
+    assert state['distill.pairs.main.projector.proj.weight'].shape[1] == 64
