@@ -368,3 +368,58 @@ def test_a_config_alone_gives_a_random_teacher_of_that_family():
         TransformersFeatures('layernorm')
     with pytest.raises(ValueError, match="needs 'architecture'"):
         TransformersFeatures('layernorm', config=dict(hidden_size=8))
+
+
+@pytest.mark.parametrize('family', [
+    'convnext', pytest.param('hiera',
+                             marks=needs('HieraForImageClassification'))])
+def test_a_hierarchical_backbones_stages_from_a_classifiers_folder(
+        tmp_path, family):
+    """out_features: the family's AutoBackbone from a classifier's folder,
+    its stages' maps each after a stage norm that starts as a plain
+    standardisation over channels (computed here by hand)."""
+    if family == 'convnext':
+        model = build('ConvNextConfig', 'ConvNextForImageClassification',
+                      hidden_sizes=[8, 16, 24, 32], depths=[1, 1, 1, 1],
+                      num_labels=3)
+        size = (64, 96)
+    else:  # Hiera's tokens are unrolled: only its reshaped states are maps
+        model = build('HieraConfig', 'HieraForImageClassification',
+                      embed_dim=8, depths=[1, 1, 1, 1], num_heads=[1, 1, 1, 1],
+                      image_size=[64, 64], num_labels=3)
+        size = (64, 64)
+    folder = save_folder(tmp_path, model)
+    teacher = FrozenTeacher(
+        model=dict(type='mmxtkd.TransformersFeatures', folder=folder,
+                   out_features=['stage2', 'stage4']), out_index=[0, 1])
+    x = torch.randn(2, 3, *size)
+    if family == 'convnext':  # the classifier's own stages, normed by hand
+        with torch.no_grad():
+            states = model.base_model(x, output_hidden_states=True
+                                      ).hidden_states
+        eps = next(m.eps for n, m in teacher.encoder.named_modules()
+                   if n.startswith('hidden_states_norms.'))
+        expected = []
+        for stage in (2, 4):
+            z = states[stage]
+            mean = z.mean(1, keepdim=True)
+            var = z.var(1, unbiased=False, keepdim=True)
+            expected.append((z - mean) / torch.sqrt(var + eps))
+    else:
+        # transformers' HieraBackbone does not unroll its tokens as
+        # HieraModel does, so its maps are not HieraModel's reshaped
+        # states: the reference is its own, loading the same folder
+        # (AutoBackbone.from_pretrained of a folder asks the hub in
+        # transformers 5.25, hence the class)
+        reference = transformers.HieraBackbone.from_pretrained(
+            folder, out_features=['stage2', 'stage4']).eval()
+        with torch.no_grad():
+            expected = reference(x).feature_maps
+    for ours, theirs in zip(teacher(x), expected):
+        close(ours, theirs)
+    with pytest.raises(ValueError, match=r"out_features \['stage9'\] are "
+                       'not stages'):
+        TransformersFeatures(folder=folder, out_features=['stage9'])
+    with pytest.raises(ValueError, match='a layer or a hierarchical'):
+        TransformersFeatures('layernorm', folder=folder,
+                             out_features=['stage2'])

@@ -6,7 +6,7 @@ import difflib
 import inspect
 import json
 import os.path as osp
-from typing import List, Optional, Tuple, Union
+from typing import List, Optional, Sequence, Tuple, Union
 
 import torch
 import torch.nn as nn
@@ -161,10 +161,19 @@ WEIGHTS_FILES = ('model.safetensors', 'model.safetensors.index.json',
                  'pytorch_model.bin', 'pytorch_model.bin.index.json')
 
 
-def load_folder_weights(folder: str, model_class, config) -> nn.Module:
+#: what a family's AutoBackbone adds to its model: a norm on each stage it
+#: outputs, which a classifier's files do not hold (transformers then
+#: initialises them as it does: weight 1, bias 0)
+BACKBONE_OWN_WEIGHTS = 'hidden_states_norms.'  # under any prefix
+
+
+def load_folder_weights(folder: str, model_class, config,
+                        backbone: bool = False) -> nn.Module:
     """The folder's model with its weights, read by transformers offline
     (its own key renames across releases, shards and tied weights), refused
-    unless every weight is in the files and every file's weight fits."""
+    unless every weight is in the files and every file's weight fits. As a
+    ``backbone`` (AutoBackbone), the folder's head is left out and the
+    backbone's stage norms may be missing."""
     from safetensors import SafetensorError
 
     from mmxtkd.utils.pretrained import first_few
@@ -185,6 +194,10 @@ def load_folder_weights(folder: str, model_class, config) -> nn.Module:
     misfit = {kind: [str(k) for k in info.get(kind) or []]
               for kind in ('missing_keys', 'unexpected_keys',
                            'mismatched_keys')}
+    if backbone:
+        misfit['unexpected_keys'] = []
+        misfit['missing_keys'] = [k for k in misfit['missing_keys']
+                                  if BACKBONE_OWN_WEIGHTS not in k]
     if any(misfit.values()):
         raise RuntimeError(
             f'the weights in {folder} do not fit its '
@@ -199,6 +212,27 @@ def load_folder_weights(folder: str, model_class, config) -> nn.Module:
             f'tensors ({first_few(broken)}): the files are damaged; fetch '
             'them again')
     return model
+
+
+def as_backbone(config, out_features: Sequence[str]):
+    """Set a hierarchical family's ``out_features`` (AutoBackbone's stage
+    names) on its config and return its AutoBackbone class, or say that it
+    has none."""
+    stages = getattr(config, 'stage_names', None)
+    if not stages:
+        raise ValueError(f'{type(config).__name__} has no stages '
+                         '(stage_names) for out_features: name a layer')
+    unknown = [f for f in out_features if f not in stages]
+    if unknown:
+        raise ValueError(f'out_features {unknown} are not stages of '
+                         f'{type(config).__name__}: {list(stages)}')
+    from transformers import AutoBackbone
+    backbone = AutoBackbone._model_mapping.get(type(config), None)
+    if backbone is None:
+        raise ValueError(f'{type(config).__name__} has no AutoBackbone: '
+                         'name a layer')
+    config.out_features = list(out_features)
+    return backbone
 
 
 def config_from_dict(config: dict):
@@ -277,9 +311,20 @@ one named layer, the layers after it not run.
     ``preprocessor_config.json`` normalisation (0-255 RGB), which
     FrozenTeacher re-normalises the student's inputs to.
 
+    ``out_features`` instead of a layer builds the family's AutoBackbone
+    (Swin, ConvNeXt, Hiera, DINOv2 ...) with those stages (its
+    ``stage_names``, e.g. ``['stage2', 'stage4']``): the maps it returns,
+    each after the backbone's own stage norm, as a tuple. From a
+    classifier's folder its head is left out and its stage norms, which the
+    files do not hold, start as transformers initialises them (weight 1,
+    bias 0). This is the way to Hiera's stages, whose tokens inside the
+    model are not in raster order.
+
     Args:
         layer: a submodule's dotted name.
         folder: the model's local folder.
+        out_features: a hierarchical backbone's stages, instead of a
+            layer.
         pretrained: False builds the folder's architecture randomly
             initialised (FrozenTeacher's ``init_seed``), reading no weights.
         config: instead of a folder, the model's class and config fields,
@@ -289,30 +334,39 @@ one named layer, the layers after it not run.
             ``'eager'``); None: the library's default.
     """
 
-    def __init__(self, layer: str, folder: Optional[str] = None,
+    def __init__(self, layer: Optional[str] = None,
+                 folder: Optional[str] = None,
                  config: Optional[dict] = None, pretrained: bool = True,
+                 out_features: Optional[Sequence[str]] = None,
                  attn_implementation: Optional[str] = None) -> None:
         super().__init__()
         if (folder is None) == (config is None):
             raise ValueError('TransformersFeatures takes a folder or a '
                              'config, exactly one')
+        if (layer is None) == (out_features is None):
+            raise ValueError("TransformersFeatures takes a layer or a "
+                             "hierarchical backbone's out_features, exactly "
+                             'one')
         config, model_class = (read_folder_config(folder) if folder else
                                config_from_dict(config))
         if attn_implementation is not None:
             config._attn_implementation = attn_implementation
-        if model_class is None:  # no architectures: the base model
-            from transformers import AutoModel
+        from transformers import AutoModel
+        if out_features is not None:
+            model_class = as_backbone(config, out_features)
+        elif model_class is None:  # no architectures: the base model
             model_class = AutoModel
         if folder and pretrained:
-            model = load_folder_weights(folder, model_class, config)
-        elif model_class.__name__ == 'AutoModel':
+            model = load_folder_weights(folder, model_class, config,
+                                        backbone=out_features is not None)
+        elif model_class is AutoModel:
             model = model_class.from_config(config)
         else:
             model = model_class(config)
         model.eval()
         arch = type(model).__name__
         names = [n for n, _ in model.named_modules() if n]
-        if layer not in names:
+        if layer is not None and layer not in names:
             close = difflib.get_close_matches(layer, names, n=5, cutoff=0.5)
             top = [n for n in names if n.count('.') < 2]
             raise ValueError(
@@ -326,10 +380,13 @@ one named layer, the layers after it not run.
         self.patch_size = _patch_size(config)
         self.input_mean, self.input_std = (read_normalisation(folder)
                                            if folder else (None, None))
-        entry, self._entry_kwargs = self._entry_point(model, layer)
+        self.out_features = list(out_features or [])
+        entry, self._entry_kwargs = (self._entry_point(model, layer)
+                                     if layer else (model, {}))
         # both are modules of the adopted tree: kept out of it a second time
         object.__setattr__(self, '_entry', entry)
-        object.__setattr__(self, '_target', model.get_submodule(layer))
+        object.__setattr__(self, '_target',
+                           model.get_submodule(layer) if layer else model)
 
     @staticmethod
     def _entry_point(model: nn.Module, layer: str) -> Tuple[nn.Module, dict]:
