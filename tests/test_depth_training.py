@@ -284,6 +284,7 @@ def test_a_foundation_teachers_synthetic_twin_trains(data_root, tmp_path,
     step = next(line for line in log.splitlines()
                 if 'Iter(train) [2/2]' in line)
     assert 'loss_distill_fitnets: ' in step and 'spectral/rank: ' in step
+    assert 'ratio/distill_fitnets: ' in step  # its size against the task's
     state = torch.load(osp.join(work, 'iter_2.pth'), map_location='cpu',
                        weights_only=True)['state_dict']
     assert state['distill.pairs.main.projector.proj.weight'].shape[1] == 64

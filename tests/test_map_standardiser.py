@@ -6,7 +6,7 @@ import logging
 import numpy as np
 import pytest
 import torch
-from mmengine.logging import MMLogger
+from mmengine.logging import MessageHub, MMLogger
 
 from mmxtkd.models import FrozenTeacher
 from mmxtkd.models.loss_scale import LossScaleMonitor
@@ -111,6 +111,9 @@ def test_a_term_that_swamps_the_task_loss_is_logged_and_warned_once():
     torch.testing.assert_close(logged[0]['ratio/distill_l2'],
                                torch.tensor(740 / 3))
     assert logged[3] == {}  # after the watched steps: nothing, no sync
+    hub = MessageHub.get_current_instance()
+    assert hub.get_scalar('train/ratio/distill_l2').current() == \
+        pytest.approx(740 / 3)
     warned = [r.getMessage() for r in records
               if 'swamps the task' in r.getMessage()]
     assert len(warned) == 1

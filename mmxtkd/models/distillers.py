@@ -165,7 +165,7 @@ class CrossTaskDistiller(FiniteLossesMixin, BaseModel):
             extras['logits'] = logits
         terms = self.distill(inputs, features, **extras)
         if self.training:
-            losses.update(self.loss_scale(losses, terms))
+            self.loss_scale(losses, terms)
         losses.update(terms)
         return losses
 

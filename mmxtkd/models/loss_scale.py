@@ -3,14 +3,15 @@ steps: logged, and a warning when one swamps the task loss."""
 from typing import Dict, Set
 
 import torch
-from mmengine.logging import print_log
+from mmengine.logging import MessageHub, print_log
 
 
 class LossScaleMonitor:
     """Over the first ``iters`` training steps, ``ratio/<term>``: each
     distillation term over the task loss (the sum of the student's own
-    terms whose key contains ``'loss'``), logged beside the losses (its key
-    has no ``'loss'``, so mmengine does not add it to the total). The first
+    terms whose key contains ``'loss'``), logged beside the losses as
+    ``train/ratio/<term>`` of mmengine's message hub (the loss dict is left
+    as it is). The first
     time a term exceeds ``warn_ratio`` times the task loss, a warning names
     the term, the ratio and the remedies.
 
@@ -29,7 +30,8 @@ class LossScaleMonitor:
     def __call__(self, task_losses: Dict[str, torch.Tensor],
                  distill_terms: Dict[str, torch.Tensor]
                  ) -> Dict[str, torch.Tensor]:
-        """``{'ratio/<term>': term / task loss}`` while watching, else {}."""
+        """``{'ratio/<term>': term / task loss}`` while watching (also
+        logged), else {}."""
         task = [v.detach().sum() for k, v in task_losses.items()
                 if 'loss' in k and torch.is_tensor(v)]
         if self.steps >= self.iters or not task or not distill_terms:
@@ -39,6 +41,9 @@ class LossScaleMonitor:
         ratios = {f'ratio/{name.replace("loss_", "", 1)}':
                   term.detach().sum() / total
                   for name, term in distill_terms.items()}
+        hub = MessageHub.get_current_instance()
+        for key, ratio in ratios.items():
+            hub.update_scalar(f'train/{key}', float(ratio))
         if self.warn_ratio is not None:
             for (key, ratio), name in zip(ratios.items(), distill_terms):
                 if name not in self.warned and float(ratio) > self.warn_ratio:
