@@ -39,20 +39,14 @@ def _patch_size(config) -> Optional[int]:
     return size[0] if isinstance(size, (list, tuple)) else int(size)
 
 
-def _grid(size: Tuple[int, int], stride: float, h: int, w: int) -> bool:
-    """Whether an (h, w) grid is a (H, W) image at ``stride`` (either
-    rounding: convolutions floor, padded windows ceil)."""
-    H, W = size
-    return (h in (H // stride, -(-H // stride))
-            and w in (W // stride, -(-W // stride)))
-
-
 def _on_image_grid(size: Tuple[int, int], h: int, w: int) -> bool:
-    """Whether (h, w) is the image (H, W) subsampled by one stride."""
+    """Whether (h, w) is the image (H, W) subsampled by one stride (either
+    rounding: convolutions floor, padded windows ceil)."""
     if h < 1 or w < 1:
         return False
     stride = max(1, round(size[0] / h))
-    return _grid(size, stride, h, w)
+    return (h in (size[0] // stride, -(-size[0] // stride))
+            and w in (size[1] // stride, -(-size[1] // stride)))
 
 
 def tokens_on_patch_grid(tokens: torch.Tensor, size: Tuple[int, int],
